@@ -1,0 +1,9 @@
+"""skmeta: cheap model selection for scikit-learn.
+
+Dataset meta-features (:class:`MetaFeatureExtractor`), Hyperband search
+(:class:`HyperbandSearchCV`) and a meta-learned pipeline recommender.
+"""
+
+__version__ = "0.1.dev0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,5 @@
+import sys
+
+from skmeta.cli import main
+
+sys.exit(main())

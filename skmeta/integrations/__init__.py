@@ -1,0 +1,1 @@
+"""Optional glue to third-party libraries, each imported lazily."""
