@@ -1,6 +1,6 @@
 """The ``skmeta`` command line.
 
-Each subcommand lives in its own private module, which exposes ``add_parser(subparsers)``
+Each subcommand lives in its own private module, exposing ``add_parser(subparsers)``
 (declaring its arguments and setting ``func``) and the function that runs it.
 """
 
