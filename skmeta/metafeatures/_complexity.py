@@ -1,0 +1,535 @@
+"""Data complexity meta-features (Ho & Basu 2002; Lorena et al. 2019).
+
+The measures reproduce the definitions of pymfe 0.4.4 (``MFEComplexity``), with
+the same rescaling and the same distance (Gower's, which on numeric data is the
+Manhattan distance of min-max scaled attributes divided by the number of
+attributes, stored in single precision), so that values agree key by key.
+
+Measures built on pairwise distances (n1, n2, n3, n4, t1, lsc, density,
+cls_coef, hubs) are computed on a stratified, seeded subsample of at most
+``max_samples`` rows, so their cost is bounded by ``max_samples ** 2`` whatever
+the size of the dataset; when the dataset is not larger than ``max_samples``
+they are exact. The other measures always use every row.
+"""
+
+import numbers
+import warnings
+from itertools import combinations
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse
+import scipy.sparse.csgraph
+import scipy.sparse.linalg
+from scipy.spatial.distance import cdist
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neighbors import NearestNeighbors, kneighbors_graph
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import LinearSVC
+from sklearn.utils import check_random_state
+
+#: Names returned by :func:`complexity_features`, in pymfe's order.
+COMPLEXITY_FEATURES = (
+    "c1",
+    "c2",
+    "cls_coef",
+    "density",
+    "f1",
+    "f1v",
+    "f2",
+    "f3",
+    "f4",
+    "hubs",
+    "l1",
+    "l2",
+    "l3",
+    "lsc",
+    "n1",
+    "n2",
+    "n3",
+    "n4",
+    "t1",
+    "t2",
+    "t3",
+    "t4",
+)
+
+_UNSUPERVISED = ("t2", "t3", "t4")
+
+# Memory, in float64 entries, that one chunk of a distance computation may use.
+_CHUNK_ENTRIES = 2**22
+
+
+def _is_classification(y):
+    return y is not None and (
+        np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.bool_)
+    )
+
+
+def _pymfe_seed(random_state):
+    """Integer seed used where pymfe seeds NumPy's legacy generator.
+
+    An integer is passed through unchanged so that values equal pymfe's with
+    the same ``random_state``; otherwise a seed is drawn from the generator.
+    """
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _subsample(n_samples, y, max_samples, random_state):
+    """Sorted indices of a seeded subsample of at most max_samples rows.
+
+    Stratified by class for a classification target (every class keeps at
+    least one row when max_samples allows), uniform otherwise; all rows when
+    max_samples is None or not smaller than n_samples.
+    """
+    if max_samples is None or n_samples <= max_samples:
+        return np.arange(n_samples)
+    rng = check_random_state(random_state)
+    if not _is_classification(y):
+        return np.sort(rng.choice(n_samples, size=max_samples, replace=False))
+    classes, counts = np.unique(y, return_counts=True)
+    # Largest-remainder allocation keeps the class proportions; every class
+    # keeps at least one row (when there is room) so that no class vanishes.
+    quota = counts * (max_samples / n_samples)
+    alloc = np.floor(quota).astype(int)
+    if max_samples >= classes.size:
+        alloc = np.maximum(alloc, 1)
+    order = np.argsort(-(quota - np.floor(quota)), kind="stable")
+    for i in order:
+        if alloc.sum() >= max_samples:
+            break
+        if alloc[i] < counts[i]:
+            alloc[i] += 1
+    while alloc.sum() > max_samples:
+        alloc[np.argmax(alloc)] -= 1
+    chosen = [
+        rng.choice(np.flatnonzero(y == c), size=a, replace=False)
+        for c, a in zip(classes, alloc, strict=True)
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def gower_scaled(X, reference=None):
+    """Rescale X so that Manhattan distances divided by p are pymfe's Gower ones.
+
+    pymfe min-max scales the attributes unless every column already spans
+    [0, 1] (``MFEComplexity._scale_N``), then the ``gower`` package divides each
+    column by its single-precision maximum and each difference by the column's
+    range ``|1 - min / max|`` (0 for a null range, whose column then adds
+    nothing).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Data to transform.
+    reference : ndarray of shape (n_fit, n_features), default=None
+        Data that defines the scaling (X itself when None).
+
+    Returns
+    -------
+    X_gower : ndarray of shape (n_samples, n_features)
+        Transformed data: ``cityblock(X_gower[i], X_gower[j]) / n_features``
+        is the Gower distance.
+    """
+    ref = X if reference is None else reference
+    scaler = None
+    if not (np.allclose(1.0, ref.max(axis=0)) and np.allclose(0.0, ref.min(axis=0))):
+        scaler = MinMaxScaler().fit(ref)
+        ref = scaler.transform(ref)
+        X = scaler.transform(X)
+    # The gower package works out maxima and ranges in single precision.
+    g_max = ref.max(axis=0).astype(np.float32)
+    g_min = ref.min(axis=0).astype(np.float32)
+    usable = g_max != 0
+    g_range = np.zeros(g_max.shape, dtype=np.float32)
+    g_range[usable] = np.abs(np.float32(1) - g_min[usable] / g_max[usable])
+    usable &= g_range != 0
+    factor = np.zeros(g_max.shape)
+    factor[usable] = 1.0 / (g_max[usable].astype(float) * g_range[usable])
+    return X * factor
+
+
+def gower_distance_matrix(X_gower):
+    """Single-precision Gower distance matrix of the rows of a gower_scaled X.
+
+    Only ever called on at most ``max_samples`` rows.
+    """
+    n, p = X_gower.shape
+    dist = np.empty((n, n), dtype=np.float32)
+    step = max(1, _CHUNK_ENTRIES // max(n, 1))
+    for start in range(0, n, step):
+        block = cdist(X_gower[start : start + step], X_gower, metric="cityblock")
+        dist[start : start + step] = block / p
+    # cdist is not bitwise symmetric; pymfe's matrix is.
+    iu = np.triu_indices(n, k=1)
+    dist[iu[1], iu[0]] = dist[iu]
+    return dist
+
+
+def _nearest_enemies(dist, y):
+    """Distance to, and index of, each row's nearest row of another class.
+
+    Ties go to the lowest index, as in pymfe.
+    """
+    n = y.size
+    enemy_dist = np.full(n, np.inf)
+    enemy_ind = np.full(n, -1)
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        enemies = np.flatnonzero(y != c)
+        sub = dist[np.ix_(enemies, members)]
+        pos = np.argmin(sub, axis=0)
+        enemy_ind[members] = enemies[pos]
+        enemy_dist[members] = sub[pos, np.arange(members.size)]
+    return enemy_dist, enemy_ind
+
+
+def _hypersphere_radii(enemy_ind, enemy_dist):
+    """Radii of the t1 hyperspheres (pymfe's recursion, written as a loop).
+
+    A pair of mutual nearest enemies shares half their distance; otherwise a
+    radius is the distance to the nearest enemy minus the enemy's radius.
+    """
+    radius = np.full(enemy_ind.size, -1.0)
+    for start in range(enemy_ind.size):
+        path = []
+        cur = start
+        while radius[cur] < 0.0:
+            enemy = enemy_ind[cur]
+            if enemy_ind[enemy] == cur:
+                radius[cur] = radius[enemy] = 0.5 * enemy_dist[cur]
+                break
+            # Marking the row before following its enemy stops cycles, as the
+            # recursion does.
+            radius[cur] = 0.0
+            path.append(cur)
+            cur = enemy
+        value = radius[cur]
+        for node in reversed(path):
+            radius[node] = abs(enemy_dist[node] - value)
+            value = radius[node]
+    return radius
+
+
+def _interpolate(X, groups, rng):
+    """Random points on segments between pairs of rows of one group.
+
+    Groups are visited in increasing order and the generator is drawn exactly
+    as pymfe draws NumPy's global one, so a seed gives pymfe's points.
+
+    Returns
+    -------
+    X_new : ndarray of shape (n_samples, n_features)
+        The new points, group by group.
+    source : ndarray of shape (n_samples,)
+        The group of each new point.
+    """
+    X_new = np.zeros_like(X)
+    source = np.zeros_like(groups)
+    pos = 0
+    for g in np.unique(groups):
+        rows = X[groups == g]
+        size = rows.shape[0]
+        a = rows[rng.choice(size, size)]
+        b = rows[rng.choice(size, size)]
+        X_new[pos : pos + size] = a + (b - a) * rng.random_sample(rows.shape)
+        source[pos : pos + size] = g
+        pos += size
+    return X_new, source
+
+
+def _feature_based(X, y, pairs, counts, values):
+    """f1, f1v, f2, f3 and f4 (attribute overlap), on all rows."""
+    classes = np.unique(y)
+    members = [y == c for c in classes]
+    centroids = np.array([X[m].mean(axis=0) for m in members])
+    numer = np.sum(np.square(centroids - X.mean(axis=0)).T * counts, axis=1)
+    denom = np.sum(
+        [np.square(X[m] - centroids[i]).sum(axis=0) for i, m in enumerate(members)],
+        axis=0,
+    )
+    values["f1"] = 1.0 / (1.0 + numer / denom)
+
+    scatter = [np.atleast_2d(np.cov(X[m], rowvar=False, ddof=1)) for m in members]
+    f1v, f2, f3, f4 = (np.zeros(len(pairs)) for _ in range(4))
+    for k, (i, j) in enumerate(pairs):
+        diff = (centroids[i] - centroids[j]).reshape(-1, 1)
+        within = (counts[i] * scatter[i] + counts[j] * scatter[j]) / (
+            counts[i] + counts[j]
+        )
+        direction = scipy.linalg.pinv(within) @ diff
+        between = (direction.T @ diff).item() ** 2
+        f1v[k] = 1.0 / (1.0 + between / (direction.T @ within @ direction).item())
+
+        Xi, Xj = X[members[i]], X[members[j]]
+        max_i, max_j = Xi.max(axis=0), Xj.max(axis=0)
+        min_i, min_j = Xi.min(axis=0), Xj.min(axis=0)
+        overlap_hi = np.minimum(max_i, max_j)
+        overlap_lo = np.maximum(min_i, min_j)
+        width = np.maximum(max_i, max_j) - np.minimum(min_i, min_j)
+        f2[k] = np.prod(np.maximum(0.0, overlap_hi - overlap_lo) / width)
+
+        both = np.vstack((Xi, Xj))
+        inside = (both >= overlap_lo) & (both <= overlap_hi)
+        f3[k] = inside.sum(axis=0).min() / (counts[i] + counts[j])
+        f4[k] = _f4_pair(X, members[i], members[j]) / (counts[i] + counts[j])
+    values.update(f1v=f1v, f2=f2, f3=f3, f4=f4)
+
+
+def _f4_pair(X, in_i, in_j):
+    """Rows left after repeatedly discarding those outside the overlap region
+    of the most discriminant remaining attribute (the one with the fewest
+    rows in its overlap region)."""
+    keep = in_i | in_j
+    sub = X[keep]
+    is_i, is_j = in_i[keep], in_j[keep]
+    attrs = np.arange(X.shape[1])
+    while attrs.size and sub.shape[0]:
+        view = sub[:, attrs]
+        if is_i.any() and is_j.any():
+            hi = np.minimum(view[is_i].max(axis=0), view[is_j].max(axis=0))
+            lo = np.maximum(view[is_i].min(axis=0), view[is_j].min(axis=0))
+            inside = (view >= lo) & (view <= hi)
+        else:
+            # The overlap of an empty class is empty (pymfe: +inf / -inf bounds).
+            inside = np.zeros(view.shape, dtype=bool)
+        best = int(np.argmin(inside.sum(axis=0)))
+        rows = inside[:, best]
+        sub, is_i, is_j = sub[rows], is_i[rows], is_j[rows]
+        attrs = np.delete(attrs, best)
+    return sub.shape[0]
+
+
+def _linear(X, y, pairs, counts, seed, values):
+    """l1, l2, l3: a linear SVM separating each pair of classes."""
+    svc = make_pipeline(
+        StandardScaler(),
+        LinearSVC(loss="hinge", C=2.0, tol=1e-2, max_iter=100_000, random_state=seed),
+    )
+    l1, l2, l3 = (np.zeros(len(pairs)) for _ in range(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for k, (i, j) in enumerate(pairs):
+            rows = (y == i) | (y == j)
+            X_pair, target = X[rows], y[rows] == i
+            svc.fit(X_pair, target)
+            wrong = svc.predict(X_pair) != target
+            margins = svc.decision_function(X_pair[wrong]) if wrong.any() else [0.0]
+            l1[k] = np.abs(margins).sum() / (counts[i] + counts[j])
+            l2[k] = wrong.mean()
+            # pymfe reseeds the interpolation with seed + 1, seed + 2, ...
+            rng = np.random.RandomState(seed + k + 1)
+            X_new, source = _interpolate(X_pair, y[rows], rng)
+            l3[k] = np.mean(svc.predict(X_new) != (source == i))
+    values.update(l1=1.0 - 1.0 / (1.0 + l1), l2=l2, l3=l3)
+
+
+def _neighbourhood(X, y, seed, values):
+    """n1-n4, t1, lsc and the graph measures on (a subsample of) the rows."""
+    X_g = gower_scaled(X)
+    dist = gower_distance_matrix(X_g)
+    n = y.size
+
+    mst = scipy.sparse.csgraph.minimum_spanning_tree(np.triu(dist, k=1))
+    a, b = mst.nonzero()
+    border = np.unique(np.concatenate([a[y[a] != y[b]], b[y[a] != y[b]]]))
+    values["n1"] = border.size / n
+
+    # n2 keeps pymfe's order (by class, then by row) and its single-precision
+    # ratio.
+    n2 = []
+    for c in np.unique(y):
+        members = y == c
+        intra = dist[np.ix_(members, members)]
+        np.fill_diagonal(intra, np.inf)
+        extra = dist[np.ix_(~members, members)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n2.append(intra.min(axis=0) / extra.min(axis=0))
+    ratio = np.concatenate(n2).astype(float)
+    values["n2"] = 1.0 - 1.0 / (1.0 + ratio)
+
+    nearest = NearestNeighbors(n_neighbors=1, metric="precomputed").fit(dist)
+    values["n3"] = (y[nearest.kneighbors(return_distance=False)[:, 0]] != y).astype(int)
+
+    # pymfe 0.4.4 gets these distances from gower.gower_matrix, which mirrors
+    # its upper triangle whenever both inputs have the same number of rows
+    # (always the case here); the correct distances are used instead.
+    X_new, y_new = _interpolate(X_g, y, np.random.RandomState(seed))
+    new_dist = np.empty((n, n), dtype=np.float32)
+    p = X.shape[1]
+    step = max(1, _CHUNK_ENTRIES // max(n, 1))
+    for start in range(0, n, step):
+        block = X_new[start : start + step]
+        new_dist[start : start + step] = cdist(block, X_g, metric="cityblock") / p
+    to_new = nearest.kneighbors(new_dist, return_distance=False)[:, 0]
+    values["n4"] = (y[to_new] != y_new).astype(int)
+    del new_dist
+
+    enemy_dist, enemy_ind = _nearest_enemies(dist, y)
+    radius = _hypersphere_radii(enemy_ind, enemy_dist)
+    within = dist <= radius
+    mass = within.sum(axis=0)
+    count = np.ones(n, dtype=int)
+    for i in np.argsort(-mass):
+        if count[i] <= 0:
+            continue
+        inside = np.flatnonzero(within[:, i])
+        total = int(count[inside].sum())
+        count[inside] = 0
+        count[i] = total
+    del within
+    values["t1"] = float(np.sum(count > 0) / n)
+
+    values["lsc"] = float(1.0 - np.sum(dist < enemy_dist) / n**2)
+
+    _graph(dist, y, values)
+
+
+def _graph(dist, y, values):
+    """density, cls_coef and hubs of pymfe's class-pure nearest-neighbour graph.
+
+    pymfe links each row to its round(0.15 n) nearest rows, keeps the links
+    between rows of one class, and builds an igraph graph in which links of
+    zero length (duplicate rows) do not exist.
+    """
+    n = y.size
+    n_neighbors = max(int(round(n * 0.15)), 1)
+    knn = kneighbors_graph(
+        dist, n_neighbors=n_neighbors, mode="distance", metric="precomputed"
+    ).tocoo()
+    keep = (y[knn.row] == y[knn.col]) & (knn.data != 0)
+    adj = scipy.sparse.coo_matrix(
+        (np.ones(keep.sum()), (knn.row[keep], knn.col[keep])), shape=(n, n)
+    ).tocsr()
+    adj = adj.maximum(adj.T).tocsr()
+    adj.eliminate_zeros()
+    adj.setdiag(0)
+    adj.eliminate_zeros()
+    degree = np.asarray(adj.sum(axis=1)).ravel()
+    n_edges = degree.sum() / 2
+    values["density"] = float(1.0 - 2.0 * n_edges / (n * (n - 1)))
+
+    triples = np.sum(degree * (degree - 1))
+    closed = 0.0
+    dense = adj.astype(np.float32).toarray()
+    step = max(1, _CHUNK_ENTRIES // n)
+    for start in range(0, n, step):
+        paths = dense[start : start + step] @ dense
+        closed += float(np.sum(paths * dense[start : start + step], dtype=np.float64))
+    del dense
+    values["cls_coef"] = 1.0 - (closed / triples if triples else 0.0)
+    values["hubs"] = 1.0 - _eigenvector_centrality(adj)
+
+
+def _eigenvector_centrality(adj):
+    """Principal eigenvector of a symmetric adjacency matrix, scaled to max 1.
+
+    This is what igraph's hub score is on an undirected graph. An edgeless
+    graph gives ones, as igraph does.
+    """
+    n = adj.shape[0]
+    if adj.nnz == 0:
+        return np.ones(n)
+    if n <= 2:
+        vals, vecs = np.linalg.eigh(adj.toarray())
+        vec = vecs[:, -1]
+    else:
+        degree = np.asarray(adj.sum(axis=1)).ravel()
+        _, vecs = scipy.sparse.linalg.eigsh(
+            adj.astype(float), k=1, which="LA", v0=degree + 1e-3
+        )
+        vec = vecs[:, 0]
+    vec = np.abs(vec)
+    return vec / vec.max()
+
+
+def _pca_components(X, seed):
+    pca = PCA(n_components=0.95, random_state=seed).fit(X)
+    return pca.explained_variance_ratio_.shape[0]
+
+
+def complexity_features(X, y, *, max_samples, random_state):
+    """Data complexity meta-features of pymfe's ``complexity`` group.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Numeric data without missing or infinite values, not rescaled.
+    y : ndarray of shape (n_samples,) or None
+        Class codes 0..k-1 (integer dtype), a regression target (float dtype)
+        or None.
+    max_samples : int or None
+        Largest number of rows on which the distance-based measures are
+        computed; a larger dataset is subsampled (stratified, seeded).
+    random_state : int, RandomState instance or None
+        Seed of the subsample, the linear SVMs and the interpolations.
+
+    Returns
+    -------
+    values : dict
+        Feature name to a float or a 1-D ndarray (the values pymfe
+        summarises).
+    reasons : dict
+        Feature name to the reason why its value is NaN.
+    """
+    n, p = X.shape
+    values, reasons = {}, {}
+    seed = _pymfe_seed(random_state)
+
+    values["t2"] = p / n
+    if n >= 2 and p >= 1:
+        n_pca = _pca_components(X, seed)
+        values["t3"] = n_pca / n
+        values["t4"] = n_pca / p
+    else:
+        for name in ("t3", "t4"):
+            values[name] = np.nan
+            reasons[name] = "needs at least two samples"
+
+    supervised = [name for name in COMPLEXITY_FEATURES if name not in _UNSUPERVISED]
+
+    def undefined(reason):
+        for name in supervised:
+            values[name] = np.nan
+            reasons[name] = reason
+        return values, reasons
+
+    if y is None:
+        return undefined("needs a class target (y is None)")
+    if not _is_classification(y):
+        return undefined("defined for classification only")
+    classes, counts = np.unique(y, return_counts=True)
+    if classes.size < 2:
+        return undefined("needs at least two classes")
+    # Class codes 0..k-1 without gaps keep the pair indices aligned with pymfe's.
+    y = np.searchsorted(classes, y)
+
+    values["c1"] = float(
+        -np.sum((counts / n) * np.log(counts / n)) / np.log(classes.size)
+    )
+    imbalance = (classes.size - 1) / classes.size * np.sum(counts / (n - counts))
+    values["c2"] = float(1.0 - 1.0 / imbalance)
+
+    pairs = list(combinations(range(classes.size), 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _feature_based(X, y, pairs, counts, values)
+    _linear(X, y, pairs, counts, seed, values)
+
+    rows = _subsample(n, y, max_samples, random_state)
+    if rows.size < n:
+        # Each class keeps at least one row; a class with one row has no
+        # same-class neighbour, which the measures below handle as pymfe does.
+        X, y = X[rows], np.searchsorted(np.unique(y[rows]), y[rows])
+    if np.unique(y).size < 2:
+        for name in ("n1", "n2", "n3", "n4", "t1", "lsc", "density", "cls_coef"):
+            values[name] = np.nan
+            reasons[name] = "needs at least two classes in the subsample"
+        values["hubs"] = np.nan
+        reasons["hubs"] = reasons["n1"]
+        return values, reasons
+    _neighbourhood(X, y, seed, values)
+    return values, reasons
