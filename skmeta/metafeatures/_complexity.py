@@ -113,48 +113,55 @@ def _subsample(n_samples, y, max_samples, random_state):
     return np.sort(np.concatenate(chosen))
 
 
-def gower_scaled(X, reference=None):
-    """Rescale X so that Manhattan distances divided by p are pymfe's Gower ones.
+def gower_fit(reference):
+    """Scaling that turns Manhattan distances into pymfe's Gower distances.
 
     pymfe min-max scales the attributes unless every column already spans
     [0, 1] (``MFEComplexity._scale_N``), then the ``gower`` package divides each
     column by its single-precision maximum and each difference by the column's
-    range ``|1 - min / max|`` (0 for a null range, whose column then adds
-    nothing).
+    range ``|1 - min / max|`` (a column of null range adds nothing).
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-        Data to transform.
-    reference : ndarray of shape (n_fit, n_features), default=None
-        Data that defines the scaling (X itself when None).
+    reference : ndarray of shape (n_samples, n_features)
+        Data that defines the scaling.
 
     Returns
     -------
-    X_gower : ndarray of shape (n_samples, n_features)
-        Transformed data: ``cityblock(X_gower[i], X_gower[j]) / n_features``
-        is the Gower distance.
+    scaling : tuple
+        A fitted MinMaxScaler (or None) and a factor per column, for
+        :func:`gower_transform`.
     """
-    ref = X if reference is None else reference
     scaler = None
-    if not (np.allclose(1.0, ref.max(axis=0)) and np.allclose(0.0, ref.min(axis=0))):
-        scaler = MinMaxScaler().fit(ref)
-        ref = scaler.transform(ref)
-        X = scaler.transform(X)
+    if not (
+        np.allclose(1.0, reference.max(axis=0))
+        and np.allclose(0.0, reference.min(axis=0))
+    ):
+        scaler = MinMaxScaler().fit(reference)
+        reference = scaler.transform(reference)
     # The gower package works out maxima and ranges in single precision.
-    g_max = ref.max(axis=0).astype(np.float32)
-    g_min = ref.min(axis=0).astype(np.float32)
+    g_max = reference.max(axis=0).astype(np.float32)
+    g_min = reference.min(axis=0).astype(np.float32)
     usable = g_max != 0
     g_range = np.zeros(g_max.shape, dtype=np.float32)
     g_range[usable] = np.abs(np.float32(1) - g_min[usable] / g_max[usable])
     usable &= g_range != 0
     factor = np.zeros(g_max.shape)
     factor[usable] = 1.0 / (g_max[usable].astype(float) * g_range[usable])
+    return scaler, factor
+
+
+def gower_transform(X, scaling):
+    """Apply a :func:`gower_fit` scaling: ``cityblock(a, b) / n_features`` of
+    transformed rows is their Gower distance."""
+    scaler, factor = scaling
+    if scaler is not None:
+        X = scaler.transform(X)
     return X * factor
 
 
 def gower_distance_matrix(X_gower):
-    """Single-precision Gower distance matrix of the rows of a gower_scaled X.
+    """Single-precision Gower distance matrix of rows given by gower_transform.
 
     Only ever called on at most ``max_samples`` rows.
     """
@@ -164,9 +171,6 @@ def gower_distance_matrix(X_gower):
     for start in range(0, n, step):
         block = cdist(X_gower[start : start + step], X_gower, metric="cityblock")
         dist[start : start + step] = block / p
-    # cdist is not bitwise symmetric; pymfe's matrix is.
-    iu = np.triu_indices(n, k=1)
-    dist[iu[1], iu[0]] = dist[iu]
     return dist
 
 
@@ -330,7 +334,7 @@ def _linear(X, y, pairs, counts, seed, values):
 
 def _neighbourhood(X, y, seed, values):
     """n1-n4, t1, lsc and the graph measures on (a subsample of) the rows."""
-    X_g = gower_scaled(X)
+    X_g = gower_transform(X, gower_fit(X))
     dist = gower_distance_matrix(X_g)
     n = y.size
 
