@@ -4,6 +4,8 @@ Dataset meta-features (:class:`MetaFeatureExtractor`), Hyperband search
 (:class:`HyperbandSearchCV`) and a meta-learned pipeline recommender.
 """
 
+from .model_selection import HyperbandSearchCV
+
 __version__ = "0.1.dev0"
 
-__all__ = ["__version__"]
+__all__ = ["HyperbandSearchCV", "__version__"]

@@ -10,12 +10,47 @@ import pandas as pd
 import pytest
 from sklearn.base import is_regressor
 from sklearn.datasets import make_classification, make_regression
+from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import (
     check_param_validation,
     parametrize_with_checks,
 )
 
-INSTANCES = []
+from skmeta import HyperbandSearchCV
+
+INSTANCES = [
+    HyperbandSearchCV(
+        LogisticRegression(),
+        {"C": [0.1, 1.0]},
+        cv=2,
+        error_score="raise",
+        random_state=0,
+    ),
+    HyperbandSearchCV(
+        Ridge(), {"alpha": [0.1, 1.0]}, cv=2, error_score="raise", random_state=0
+    ),
+    HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": [1e-4, 1e-2]},
+        resource="partial_fit",
+        max_resources=3,
+        cv=2,
+        error_score="raise",
+        random_state=0,
+    ),
+    HyperbandSearchCV(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        {"logisticregression__C": [0.1, 1.0]},
+        resource="logisticregression__max_iter",
+        min_resources=10,
+        max_resources=90,
+        cv=2,
+        error_score="raise",
+        random_state=0,
+    ),
+]
 
 # {estimator class name: {check name: reason}}
 EXPECTED_FAILED_CHECKS = {}
