@@ -258,16 +258,25 @@ def _feature_based(X, y, pairs, counts, values):
     )
     values["f1"] = 1.0 / (1.0 + numer / denom)
 
-    scatter = [np.atleast_2d(np.cov(X[m], rowvar=False, ddof=1)) for m in members]
+    # A class of one row has no covariance (NaN), which makes f1v NaN.
+    scatter = [
+        np.atleast_2d(np.cov(X[m], rowvar=False, ddof=1))
+        if m.sum() > 1
+        else np.full((X.shape[1], X.shape[1]), np.nan)
+        for m in members
+    ]
     f1v, f2, f3, f4 = (np.zeros(len(pairs)) for _ in range(4))
     for k, (i, j) in enumerate(pairs):
         diff = (centroids[i] - centroids[j]).reshape(-1, 1)
         within = (counts[i] * scatter[i] + counts[j] * scatter[j]) / (
             counts[i] + counts[j]
         )
-        direction = scipy.linalg.pinv(within) @ diff
-        between = (direction.T @ diff).item() ** 2
-        f1v[k] = 1.0 / (1.0 + between / (direction.T @ within @ direction).item())
+        if np.isfinite(within).all():
+            direction = scipy.linalg.pinv(within) @ diff
+            between = (direction.T @ diff).item() ** 2
+            f1v[k] = 1.0 / (1.0 + between / (direction.T @ within @ direction).item())
+        else:
+            f1v[k] = np.nan
 
         Xi, Xj = X[members[i]], X[members[j]]
         max_i, max_j = Xi.max(axis=0), Xj.max(axis=0)
