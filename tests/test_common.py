@@ -18,7 +18,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skmeta import HyperbandSearchCV
+from skmeta import HyperbandSearchCV, MetaFeatureExtractor
 
 INSTANCES = [
     HyperbandSearchCV(
@@ -50,6 +50,11 @@ INSTANCES = [
         error_score="raise",
         random_state=0,
     ),
+]
+
+INSTANCES += [
+    MetaFeatureExtractor(random_state=0),
+    MetaFeatureExtractor(["general", "info-theory"], ["mean", "max"]),
 ]
 
 # {estimator class name: {check name: reason}}
