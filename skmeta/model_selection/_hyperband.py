@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.validation import check_is_fitted, indexable
+from sklearn.utils.validation import _num_samples, check_is_fitted, indexable
 
 from ..utils._sklearn_compat import (
     BaseSearchCV,
@@ -395,11 +395,11 @@ class HyperbandSearchCV(BaseSearchCV):
         return len(ParameterGrid(self.param_distributions))
 
     def _resolve_resources(self, adapter, X, y, n_splits):
-        n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
         if self.max_resources == "auto":
             max_resources = adapter.default_max_resources(X, y)
         else:
             max_resources = self.max_resources
+        n_samples = None if X is None else _num_samples(X)
         if isinstance(adapter, SubsampleAdapter) and max_resources > n_samples:
             raise ValueError(
                 f"max_resources={max_resources} exceeds the {n_samples} samples "
@@ -481,20 +481,17 @@ class HyperbandSearchCV(BaseSearchCV):
         self._validate_params()
         adapter = _resolve_adapter(self.resource)
         adapter.validate(self.estimator, self.param_distributions)
-        needs_data = "auto" in (self.max_resources, self.min_resources)
-        if needs_data and X is None:
+        if X is None and isinstance(adapter, SubsampleAdapter):
             raise ValueError(
-                "max_resources or min_resources is 'auto', which depends on the "
-                "data; pass X (and y) to get_plan, or give both as integers."
+                "With resource='n_samples' the budgets depend on the data; pass "
+                "X (and y) to get_plan."
             )
-        if X is None:
-            max_resources, min_resources = self.max_resources, self.min_resources
-        else:
+        n_splits = None
+        if X is not None:
             X, y = indexable(X, y)
             cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-            max_resources, min_resources = self._resolve_resources(
-                adapter, X, y, cv.get_n_splits(X, y)
-            )
+            n_splits = cv.get_n_splits(X, y)
+        max_resources, min_resources = self._resolve_resources(adapter, X, y, n_splits)
         return self._make_plan(adapter, max_resources, min_resources)
 
     @_fit_context(
@@ -561,7 +558,7 @@ class HyperbandSearchCV(BaseSearchCV):
         random_state = check_random_state(self.random_state)
         subsample_seed = random_state.randint(np.iinfo(np.int32).max)
         self._sampling_random_state = random_state
-        n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
+        n_samples = _num_samples(X)
         stratify = (
             np.asarray(y)
             if is_classifier(self.estimator)
