@@ -155,9 +155,10 @@ def _add_source_arguments(parser):
     group.add_argument(
         "--max-datasets",
         type=int,
+        nargs="+",
         metavar="N",
-        help="at most N datasets per task, chosen to span as many "
-        "groups of near-duplicates as possible",
+        help="at most N datasets per task (or N M: N classification and M "
+        "regression), chosen to span as many groups of near-duplicates as possible",
     )
 
 
@@ -211,12 +212,18 @@ def _sources_from_args(args):
     if args.task != "both":
         resolved = [s for s in resolved if s.task == args.task]
     if args.max_datasets is not None:
+        limits = args.max_datasets
+        if len(limits) > 2:
+            raise ValueError(
+                f"--max-datasets takes one or two numbers; got {len(limits)}."
+            )
+        limits = {"classification": limits[0], "regression": limits[-1]}
         resolved = [
             s
-            for task in ("classification", "regression")
+            for task, limit in limits.items()
             for s in diverse_order(
                 [r for r in resolved if r.task == task], getattr(args, "seed", 0)
-            )[: args.max_datasets]
+            )[:limit]
         ]
     return resolved
 
