@@ -630,3 +630,63 @@ def test_bad_input(binary, estimator, kwargs, match):
         space = {"C": [0.1, 1.0]}
     with pytest.raises(ValueError, match=match):
         HyperbandSearchCV(estimator, space, **kwargs).fit(X, y)
+
+
+def test_metadata_routing(binary):
+    import sklearn
+
+    X, y = binary
+    received = []
+
+    class WeightRecorder(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            received.append(sample_weight is not None)
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        estimator = (
+            WeightRecorder()
+            .set_fit_request(sample_weight=True)
+            .set_score_request(sample_weight=False)
+        )
+        HyperbandSearchCV(estimator, {"C": [0.1, 1.0]}, cv=2).fit(
+            X, y, sample_weight=np.ones(len(X))
+        )
+        assert all(received)
+        with pytest.raises(ValueError, match="sample_weight"):
+            HyperbandSearchCV(WeightRecorder(), {"C": [0.1, 1.0]}, cv=2).fit(
+                X, y, sample_weight=np.ones(len(X))
+            )
+
+
+def test_callbacks_see_brackets_and_refit(iris):
+    pytest.importorskip("sklearn.callback")
+
+    class Recorder:
+        def __init__(self):
+            self.tasks = []
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            self.tasks.append(context.task_name)
+
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            pass
+
+    X, y = iris
+    recorder = Recorder()
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": [1e-4, 1e-2, 1e-3]},
+        resource="partial_fit",
+        max_resources=3,
+        cv=2,
+    )
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    assert recorder.tasks == ["fit", "bracket", "bracket", "refit-with-best-params"]

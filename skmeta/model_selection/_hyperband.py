@@ -673,7 +673,10 @@ class HyperbandSearchCV(BaseSearchCV):
                 )
                 return results, (trained_models if keep_models else None)
 
-            self._run_search(evaluate_candidates, callback_ctx=root_ctx)
+            try:
+                self._run_search(evaluate_candidates, callback_ctx=root_ctx)
+            finally:
+                del self._continues, self._sampling_random_state
 
         first_test_score = all_out[0]["test_scores"]
         self.multimetric_ = isinstance(first_test_score, dict)
@@ -720,7 +723,6 @@ class HyperbandSearchCV(BaseSearchCV):
         self.cv_results_ = results
         self.n_resources_ = [[r for _, r in b["rungs"]] for b in self.plan_]
         self.n_candidates_ = [[n for n, _ in b["rungs"]] for b in self.plan_]
-        del self._continues, self._sampling_random_state
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
