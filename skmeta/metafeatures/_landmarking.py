@@ -14,11 +14,11 @@ value per fold, of
   (undefined for regression); ``one_nn``: 1-nearest neighbour.
 
 The models, folds and seeds are pymfe's, so with an integer ``random_state``
-the values are equal, except ``one_nn`` where points at equal distance from a
-test point may be broken differently (pymfe queries a k-d tree fold by fold;
-skmeta finds each point's nearest neighbours once, by brute force, and takes
-the first one outside the point's fold, which is exact and an order of
-magnitude faster).
+the values are equal. For ``one_nn``, pymfe queries a k-d tree fold by fold,
+which in 50 dimensions costs about as much as brute force, ten times; skmeta
+finds each point's nearest neighbours once, by brute force, takes the first
+one outside the point's fold, and falls back on pymfe's k-d tree only for the
+points with tied candidates, so that ties are broken as pymfe breaks them.
 
 On more than ``max_samples`` rows, the landmarkers are computed on a stratified,
 seeded subsample of ``max_samples`` rows (Fuernkranz and Petrak 2001): the ten
@@ -83,25 +83,41 @@ def subsample(y, max_samples, seed, stratify):
 
 
 def _cross_nearest_neighbour(N, folds, n_jobs):
-    """Index of each row's nearest neighbour among the rows outside its fold."""
+    """Index of each row's nearest neighbour among the rows outside its fold.
+
+    One brute-force search over all rows finds each row's nearest neighbours;
+    the first one outside the row's fold is its 1-NN in cross-validation. Where
+    that is not conclusive (all candidates share the row's fold, or another
+    candidate is at the same distance), the row is looked up as pymfe does, in
+    a k-d tree of its training folds, so that ties are broken identically.
+    """
     n_samples = N.shape[0]
     fold_of = np.empty(n_samples, dtype=np.intp)
     for k, (_, test) in enumerate(folds):
         fold_of[test] = k
     n_neighbours = min(_N_NEIGHBOURS, n_samples)
-    neighbours = (
+    distances, neighbours = (
         NearestNeighbors(n_neighbors=n_neighbours, algorithm="brute", n_jobs=n_jobs)
         .fit(N)
-        .kneighbors(N, return_distance=False)
+        .kneighbors(N)
     )
     outside = fold_of[neighbours] != fold_of[:, None]
-    found = outside.any(axis=1)
-    nearest = neighbours[np.arange(n_samples), np.argmax(outside, axis=1)]
+    first = np.argmax(outside, axis=1)
+    rows = np.arange(n_samples)
+    nearest = neighbours[rows, first]
+    # Brute-force distances are rounded differently from the k-d tree's:
+    # anything this close counts as a tie.
+    tie = np.isclose(distances, distances[rows, first][:, None], rtol=1e-9, atol=0)
+    unresolved = (
+        ~outside.any(axis=1)
+        | (np.sum(tie & outside, axis=1) > 1)
+        | (tie[:, -1] & (n_neighbours < n_samples))
+    )
     for train, test in folds:
-        missing = test[~found[test]]
-        if missing.size:
-            search = NearestNeighbors(n_neighbors=1).fit(N[train])
-            nearest[missing] = train[search.kneighbors(N[missing])[1][:, 0]]
+        redo = test[unresolved[test]]
+        if redo.size:
+            tree = NearestNeighbors(n_neighbors=1, algorithm="kd_tree").fit(N[train])
+            nearest[redo] = train[tree.kneighbors(N[redo], return_distance=False)[:, 0]]
     return nearest
 
 
