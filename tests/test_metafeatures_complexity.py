@@ -11,6 +11,7 @@ from scipy.spatial.distance import cdist
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_blobs
 from sklearn.neighbors import KNeighborsClassifier
 
+from skmeta.metafeatures import _complexity
 from skmeta.metafeatures._clustering import CLUSTERING_FEATURES, clustering_features
 from skmeta.metafeatures._complexity import COMPLEXITY_FEATURES, complexity_features
 from skmeta.metafeatures._instance import InstanceHardness
@@ -124,6 +125,17 @@ def test_n4_uses_pymfe_points_and_true_distances(name):
     expected = (knn.predict(test) != labels).astype(int)
     values, _ = complexity_features(X, y, max_samples=None, random_state=SEED)
     np.testing.assert_array_equal(values["n4"], expected)
+
+
+@pytest.mark.parametrize("name", ["wine", "breast_cancer"])
+def test_n1_by_prim_matches_pymfe_when_the_tree_is_unique(name, monkeypatch):
+    """Above _KRUSKAL_MAX_ROWS rows n1 uses Prim's algorithm: same tree as
+    pymfe's Kruskal when no two distances tie (these sets)."""
+    X, y = load(name)
+    expected = pymfe_values(X, y, ["complexity"])["n1"]
+    monkeypatch.setattr(_complexity, "_KRUSKAL_MAX_ROWS", 10)
+    values, _ = complexity_features(X, y, max_samples=None, random_state=SEED)
+    assert values["n1"] == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize("name", ["wine", "breast_cancer"])

@@ -61,6 +61,9 @@ _UNSUPERVISED = ("t2", "t3", "t4")
 # Memory, in float64 entries, that one chunk of a distance computation may use.
 _CHUNK_ENTRIES = 2**22
 
+# Largest number of rows for which n1 uses pymfe's Kruskal algorithm.
+_KRUSKAL_MAX_ROWS = 2000
+
 
 def _is_classification(y):
     return y is not None and (
@@ -172,6 +175,44 @@ def gower_distance_matrix(X_gower):
         block = cdist(X_gower[start : start + step], X_gower, metric="cityblock")
         dist[start : start + step] = block / p
     return dist
+
+
+def _minimum_spanning_tree(dist):
+    """Edges (two index arrays) of a minimum spanning tree of a distance matrix.
+
+    As in pymfe, a zero distance (duplicate rows) is no edge. When distances
+    tie the tree is not unique and n1 depends on the one chosen: up to
+    ``_KRUSKAL_MAX_ROWS`` rows this uses scipy's Kruskal on the upper triangle,
+    exactly as pymfe does (so ties resolve as in pymfe on the same platform);
+    above, Kruskal's sort of n**2 / 2 edges costs seconds, and Prim's
+    algorithm (ties to the lowest index) takes O(n**2) time and O(n) memory.
+    """
+    n = dist.shape[0]
+    if n <= _KRUSKAL_MAX_ROWS:
+        tree = scipy.sparse.csgraph.minimum_spanning_tree(np.triu(dist, k=1))
+        return tree.nonzero()
+    in_tree = np.zeros(n, dtype=bool)
+    best = np.full(n, np.inf)
+    parent = np.full(n, -1)
+    heads, tails = [], []
+    current = 0
+    in_tree[0] = True
+    for _ in range(n - 1):
+        weight = dist[current].astype(float)
+        weight[weight == 0] = np.inf
+        closer = ~in_tree & (weight < best)
+        best[closer] = weight[closer]
+        parent[closer] = current
+        best[in_tree] = np.inf
+        current = int(np.argmin(best))
+        # An infinite best means another connected component (rows that are
+        # all duplicates of each other): it starts a new tree without an edge.
+        if np.isfinite(best[current]):
+            heads.append(parent[current])
+            tails.append(current)
+        in_tree[current] = True
+        best[current] = np.inf
+    return np.array(heads, dtype=int), np.array(tails, dtype=int)
 
 
 def _nearest_enemies(dist, y):
@@ -347,8 +388,7 @@ def _neighbourhood(X, y, seed, values):
     dist = gower_distance_matrix(X_g)
     n = y.size
 
-    mst = scipy.sparse.csgraph.minimum_spanning_tree(np.triu(dist, k=1))
-    a, b = mst.nonzero()
+    a, b = _minimum_spanning_tree(dist)
     border = np.unique(np.concatenate([a[y[a] != y[b]], b[y[a] != y[b]]]))
     values["n1"] = border.size / n
 
@@ -419,21 +459,19 @@ def _graph(dist, y, values):
         (np.ones(keep.sum()), (knn.row[keep], knn.col[keep])), shape=(n, n)
     ).tocsr()
     adj = adj.maximum(adj.T).tocsr()
-    adj.eliminate_zeros()
-    adj.setdiag(0)
-    adj.eliminate_zeros()
     degree = np.asarray(adj.sum(axis=1)).ravel()
     n_edges = degree.sum() / 2
     values["density"] = float(1.0 - 2.0 * n_edges / (n * (n - 1)))
 
     triples = np.sum(degree * (degree - 1))
+    # Links only join rows of one class: the triangles are counted class by
+    # class, on dense blocks (sum of n_c ** 3 rather than n ** 3 operations).
     closed = 0.0
-    dense = adj.astype(np.float32).toarray()
-    step = max(1, _CHUNK_ENTRIES // n)
-    for start in range(0, n, step):
-        paths = dense[start : start + step] @ dense
-        closed += float(np.sum(paths * dense[start : start + step], dtype=np.float64))
-    del dense
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        block = adj[members][:, members].astype(np.float32).toarray()
+        closed += float(np.sum((block @ block) * block, dtype=np.float64))
+        del block
     values["cls_coef"] = 1.0 - (closed / triples if triples else 0.0)
     values["hubs"] = 1.0 - _eigenvector_centrality(adj)
 
@@ -530,19 +568,25 @@ def complexity_features(X, y, *, max_samples, random_state):
     pairs = list(combinations(range(classes.size), 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         _feature_based(X, y, pairs, counts, values)
-    _linear(X, y, pairs, counts, seed, values)
 
     rows = _subsample(n, y, max_samples, random_state)
     if rows.size < n:
-        # Each class keeps at least one row; a class with one row has no
-        # same-class neighbour, which the measures below handle as pymfe does.
+        # Stratified: each class keeps at least one row when max_samples
+        # allows; a class with one row has no same-class neighbour, which the
+        # measures below handle as pymfe does.
         X, y = X[rows], np.searchsorted(np.unique(y[rows]), y[rows])
-    if np.unique(y).size < 2:
-        for name in ("n1", "n2", "n3", "n4", "t1", "lsc", "density", "cls_coef"):
+        classes, counts = np.unique(y, return_counts=True)
+        pairs = list(combinations(range(classes.size), 2))
+    if classes.size < 2:
+        for name in ("l1", "l2", "l3", "n1", "n2", "n3", "n4", "t1", "lsc"):
             values[name] = np.nan
             reasons[name] = "needs at least two classes in the subsample"
-        values["hubs"] = np.nan
-        reasons["hubs"] = reasons["n1"]
+        for name in ("density", "cls_coef", "hubs"):
+            values[name] = np.nan
+            reasons[name] = reasons["n1"]
         return values, reasons
+    # The SVMs are on the subsample too: liblinear's iterations, not only
+    # their cost, grow with the number of rows.
+    _linear(X, y, pairs, counts, seed, values)
     _neighbourhood(X, y, seed, values)
     return values, reasons
