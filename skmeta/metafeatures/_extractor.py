@@ -62,17 +62,22 @@ class _Collector:
         self.reasons = {}
 
     def __call__(self, name, value, reason=None):
-        if isinstance(value, np.ndarray) and value.ndim == 1:
-            items = {
-                f"{name}.{key}": val
-                for key, val in summarize(value, self.summary).items()
-            }
-        else:
-            items = {name: float(value)}
-        for key, val in items.items():
-            self.values[key] = val
+        reason = reason or _DEFAULT_REASON
+        if not (isinstance(value, np.ndarray) and value.ndim == 1):
+            self.values[name] = float(value)
+            if np.isnan(self.values[name]):
+                self.reasons[name] = reason
+            return
+        # A NaN summary of complete values comes from the summary itself (the
+        # spread of one value, the skewness of equal values).
+        summary_reason = (
+            f"{name} has a single value" if value.size == 1 else f"{name} is constant"
+        )
+        complete = value.size > 0 and not np.isnan(value).any()
+        for key, val in summarize(value, self.summary).items():
+            self.values[f"{name}.{key}"] = val
             if np.isnan(val):
-                self.reasons[key] = reason or _DEFAULT_REASON
+                self.reasons[f"{name}.{key}"] = summary_reason if complete else reason
 
     def update(self, values, reasons):
         """Add the ``(values, reasons)`` pair returned by a group's function."""
