@@ -78,7 +78,8 @@ def test_complexity_matches_pymfe(dataset):
     X, y, expected = dataset
     values, reasons = complexity_features(X, y, max_samples=None, random_state=SEED)
     assert set(values) == set(COMPLEXITY_FEATURES)
-    assert not reasons
+    # Reasons explain NaN elements (a constant attribute, duplicate rows).
+    assert all(np.isnan(values[name]).any() for name in reasons)
     for name in set(COMPLEXITY_FEATURES) - NOT_COMPARED:
         assert_same(name, expected[name], values[name])
 
@@ -292,3 +293,26 @@ def test_two_samples():
     values, reasons = clustering_features(X, y, max_samples=None, random_state=SEED)
     assert reasons["sil"] == "needs fewer classes than samples"
     assert values["nre"] == pytest.approx(np.log(2))
+
+
+def test_degenerate_data_gives_nan_with_reasons():
+    y = np.array([0, 1, 0, 1])
+    with np.errstate(all="ignore"):
+        equal, reasons = complexity_features(
+            np.ones((4, 3)), y, max_samples=None, random_state=SEED
+        )
+    assert reasons["t3"] == "all rows are equal: no principal component"
+    assert np.isnan(equal["f1"]).all() and "f1" in reasons
+    assert equal["c1"] == 1.0 and equal["n1"] == 0.0
+    empty, reasons = complexity_features(
+        np.zeros((4, 0)), y, max_samples=None, random_state=SEED
+    )
+    assert empty["c2"] == 0.0 and reasons["n3"] == "needs at least one attribute"
+    values, reasons = clustering_features(
+        np.ones((4, 3)), y, max_samples=None, random_state=SEED
+    )
+    assert reasons["vdu"] == "needs a class with two distinct rows"
+    values, reasons = clustering_features(
+        np.zeros((4, 0)), y, max_samples=None, random_state=SEED
+    )
+    assert np.isnan(values["sil"]) and values["nre"] == pytest.approx(np.log(2))

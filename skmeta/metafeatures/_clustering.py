@@ -47,12 +47,11 @@ def _pairwise_measures(X, y, counts_full, values, reasons):
 
     diameters = [pdist(X[m]) for m in members]
     largest = max((d.max() for d in diameters if d.size), default=np.nan)
-    if np.isnan(largest):
+    if np.isnan(largest) or largest == 0:
         values["vdu"] = np.nan
-        reasons["vdu"] = "needs a class with at least two samples"
+        reasons["vdu"] = "needs a class with two distinct rows"
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values["vdu"] = float(min_between / largest)
+        values["vdu"] = float(min_between / largest)
 
     # The point-biserial correlation between the distance of a pair of rows and
     # whether both rows share a class; pairs in pdist's order.
@@ -118,6 +117,10 @@ def clustering_features(X, y, *, max_samples, random_state):
             ("ch", "int", "pb", "sil", "vdb", "vdu"), "needs at least two classes"
         )
     y = np.searchsorted(classes, y)
+    if X.shape[1] == 0:
+        return undefined(
+            ("ch", "int", "pb", "sil", "vdb", "vdu"), "needs at least one attribute"
+        )
     if classes.size >= n:
         undefined(("ch", "vdb"), "needs fewer classes than samples")
     else:

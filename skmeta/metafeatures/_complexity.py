@@ -6,10 +6,11 @@ Manhattan distance of min-max scaled attributes divided by the number of
 attributes, stored in single precision), so that values agree key by key.
 
 Measures built on pairwise distances (n1, n2, n3, n4, t1, lsc, density,
-cls_coef, hubs) are computed on a stratified, seeded subsample of at most
-``max_samples`` rows, so their cost is bounded by ``max_samples ** 2`` whatever
-the size of the dataset; when the dataset is not larger than ``max_samples``
-they are exact. The other measures always use every row.
+cls_coef, hubs) and the linear SVM ones (l1, l2, l3) are computed on a
+stratified, seeded subsample of at most ``max_samples`` rows, so their cost is
+bounded whatever the size of the dataset (memory ``O(max_samples ** 2)``);
+when the dataset is not larger than ``max_samples`` they are exact. The other
+measures always use every row.
 """
 
 import numbers
@@ -60,6 +61,14 @@ _UNSUPERVISED = ("t2", "t3", "t4")
 
 # Memory, in float64 entries, that one chunk of a distance computation may use.
 _CHUNK_ENTRIES = 2**22
+
+# Why an element of these measures can be NaN (a 0 / 0, as in pymfe).
+_NAN_CAUSES = {
+    "f1": "an attribute is constant within every class",
+    "f1v": "a pair of classes has no within-class scatter (or a class has one row)",
+    "f2": "an attribute is constant over a pair of classes",
+    "n2": "a row coincides with rows of its own and of another class",
+}
 
 # Largest number of rows for which n1 uses pymfe's Kruskal algorithm.
 _KRUSKAL_MAX_ROWS = 2000
@@ -314,7 +323,7 @@ def _feature_based(X, y, pairs, counts, values):
         )
         if np.isfinite(within).all():
             direction = scipy.linalg.pinv(within) @ diff
-            between = (direction.T @ diff).item() ** 2
+            between = np.float64((direction.T @ diff).item() ** 2)
             f1v[k] = 1.0 / (1.0 + between / (direction.T @ within @ direction).item())
         else:
             f1v[k] = np.nan
@@ -412,15 +421,20 @@ def _neighbourhood(X, y, seed, values):
     # its upper triangle whenever both inputs have the same number of rows
     # (always the case here); the correct distances are used instead.
     X_new, y_new = _interpolate(X_g, y, np.random.RandomState(seed))
-    new_dist = np.empty((n, n), dtype=np.float32)
     p = X.shape[1]
-    step = max(1, _CHUNK_ENTRIES // max(n, 1))
-    for start in range(0, n, step):
-        block = X_new[start : start + step]
-        new_dist[start : start + step] = cdist(block, X_g, metric="cityblock") / p
-    to_new = nearest.kneighbors(new_dist, return_distance=False)[:, 0]
+    step = max(1, _CHUNK_ENTRIES // n)
+    to_new = np.concatenate(
+        [
+            nearest.kneighbors(
+                (cdist(X_new[start : start + step], X_g, "cityblock") / p).astype(
+                    np.float32
+                ),
+                return_distance=False,
+            )[:, 0]
+            for start in range(0, n, step)
+        ]
+    )
     values["n4"] = (y[to_new] != y_new).astype(int)
-    del new_dist
 
     enemy_dist, enemy_ind = _nearest_enemies(dist, y)
     radius = _hypersphere_radii(enemy_ind, enemy_dist)
@@ -532,14 +546,19 @@ def complexity_features(X, y, *, max_samples, random_state):
     seed = _pymfe_seed(random_state)
 
     values["t2"] = p / n
-    if n >= 2 and p >= 1:
+    if n < 2 or p == 0:
+        pca_problem = "needs at least two samples and one attribute"
+    elif np.all(X[0] == X):
+        pca_problem = "all rows are equal: no principal component"
+    else:
+        pca_problem = None
         n_pca = _pca_components(X, seed)
         values["t3"] = n_pca / n
         values["t4"] = n_pca / p
-    else:
+    if pca_problem:
         for name in ("t3", "t4"):
             values[name] = np.nan
-            reasons[name] = "needs at least two samples"
+            reasons[name] = pca_problem
 
     supervised = [name for name in COMPLEXITY_FEATURES if name not in _UNSUPERVISED]
 
@@ -564,6 +583,12 @@ def complexity_features(X, y, *, max_samples, random_state):
     )
     imbalance = (classes.size - 1) / classes.size * np.sum(counts / (n - counts))
     values["c2"] = float(1.0 - 1.0 / imbalance)
+    if p == 0:
+        for name in supervised:
+            if name not in ("c1", "c2"):
+                values[name] = np.nan
+                reasons[name] = "needs at least one attribute"
+        return values, reasons
 
     pairs = list(combinations(range(classes.size), 2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -589,4 +614,7 @@ def complexity_features(X, y, *, max_samples, random_state):
     # their cost, grow with the number of rows.
     _linear(X, y, pairs, counts, seed, values)
     _neighbourhood(X, y, seed, values)
+    for name, cause in _NAN_CAUSES.items():
+        if np.isnan(values[name]).any():
+            reasons[name] = cause
     return values, reasons
