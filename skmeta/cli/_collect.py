@@ -59,6 +59,9 @@ def add_parser(subparsers):
         metavar="ADDRESS",
         help="run the evaluations on this Dask scheduler (needs skmeta[dask])",
     )
+    collect.add_argument(
+        "--families", nargs="+", metavar="NAME", help="only these model families"
+    )
     collect.add_argument("--seed", type=int, default=0, help="random seed (0)")
     collect.add_argument(
         "--compact-every",
@@ -256,6 +259,7 @@ def run_collect(args):
             n_jobs=n_jobs,
             seed=args.seed,
             max_evaluations=args.max_evaluations,
+            families=args.families,
             compact_every=args.compact_every * 60 if args.compact_every else None,
             progress=not args.no_progress,
         )

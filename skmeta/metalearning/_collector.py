@@ -210,7 +210,7 @@ def diverse_order(sources, seed=0):
 class _Plan:
     """Which dataset x configuration pairs remain, in breadth-first order."""
 
-    def __init__(self, sources, stores, settings, n_configs):
+    def __init__(self, sources, stores, settings, n_configs, families=None):
         self.sources = {}
         by_task = {task: [] for task in TASKS}
         for source in sources:
@@ -233,7 +233,7 @@ class _Plan:
         self.dataset_order = _interleave([by_task[t] for t in TASKS])
         self.configs = {}
         for dataset_id in self.dataset_order:
-            space = SearchSpace(self.sources[dataset_id].task)
+            space = SearchSpace(self.sources[dataset_id].task, families=families)
             self.configs[dataset_id] = plan_configurations(
                 space, dataset_id, n_configs, settings["n_shared"], settings["seed"]
             )
@@ -294,6 +294,7 @@ def collect(
     n_jobs=1,
     seed=0,
     max_evaluations=None,
+    families=None,
     compact_every=1800.0,
     progress=True,
 ):
@@ -332,6 +333,9 @@ def collect(
         Seeds configuration sampling, subsampling, folds and models.
     max_evaluations : int, default=None
         Stop after this many evaluations (all remaining ones when None).
+    families : list of str, default=None
+        Only these model families (those of both tasks may be mixed); all when
+        None.
     compact_every : float or None, default=1800
         Seal the active part into a compressed part every this many seconds (and
         at the end), so that a store under version control can be committed as it
@@ -357,7 +361,7 @@ def collect(
     tasks = sorted({s.task for s in sources}) or list(TASKS)
     stores = _open_stores(store, tasks, settings)
     with _locked(stores):
-        plan = _Plan(sources, stores, settings, n_configs)
+        plan = _Plan(sources, stores, settings, n_configs, families)
         done = set()
         for s in stores.values():
             done |= s.done_keys()

@@ -226,6 +226,11 @@ def serve():
     threading.Thread(
         target=_exit_when_orphaned, args=(os.getppid(),), daemon=True
     ).start()
+    # Import the heavy modules before saying we are ready, so that start-up time
+    # is not counted against the first evaluation's time limit.
+    from . import _search_space  # noqa: F401
+
+    _write_frame(out_fd, "ready")
     while True:
         try:
             request = _read_frame(in_fd)
@@ -269,6 +274,16 @@ class IsolatedEvaluator:
         )
         # Stop the child when this evaluator is garbage collected or at exit.
         weakref.finalize(self, _stop_process, self._process)
+        try:
+            _read_frame(self._process.stdout.fileno())
+        except EOFError:
+            code = self._process.wait()
+            self._process = None
+            raise RuntimeError(
+                f"The evaluation worker process failed to start (exit code {code}); "
+                "its error is printed above. Check that skmeta imports in a fresh "
+                "Python process."
+            ) from None
 
     def _kill(self):
         if self._process is not None:

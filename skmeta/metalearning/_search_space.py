@@ -569,7 +569,8 @@ class SearchSpace:
         elastic net, linear and RBF SVR, k-nearest neighbours, decision tree, random
         forest, extra trees, histogram gradient boosting and MLP.
     families : list of str, default=None
-        Restrict to these families; all when None.
+        Restrict to these families; all when None. Names of the other task's
+        families are ignored, so one list can serve both tasks.
 
     Attributes
     ----------
@@ -596,13 +597,19 @@ class SearchSpace:
         )
         by_name = {family.name: family for family in all_families}
         if families is not None:
-            unknown = sorted(set(families) - set(by_name))
+            known = {f.name for f in _classification_families()} | {
+                f.name for f in _regression_families()
+            }
+            unknown = sorted(set(families) - known)
             if unknown:
                 raise ValueError(
-                    f"Unknown {task} families {unknown}; choose among "
-                    f"{sorted(by_name)}."
+                    f"Unknown families {unknown}; choose among {sorted(known)}."
                 )
             by_name = {name: by_name[name] for name in by_name if name in families}
+            if not by_name:
+                raise ValueError(
+                    f"None of the families {sorted(families)} is a {task} family."
+                )
         self.families = by_name
         self.version = SEARCH_SPACE_VERSION
 

@@ -293,7 +293,12 @@ class ExperimentStore:
         """Cut a torn last line off the active part, so appends start cleanly."""
         if not self._active.exists():
             return
-        _, valid = self._read_active()
+        try:
+            _, valid = self._read_active()
+        except StoreError:
+            # Corruption before the last line is not ours to cut: readers report
+            # it, and 'repair' (which needs this lock) moves it aside.
+            return
         if valid < self._active.stat().st_size:
             os.truncate(self._active, valid)
 

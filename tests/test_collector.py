@@ -1,0 +1,518 @@
+"""The collector: results, resume after kill -9, timeouts, Dask, the CLI."""
+
+import argparse
+import json
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedKFold
+
+from skmeta.datasets import Dataset, PMLBSource, from_dataframe
+from skmeta.metalearning import (
+    IsolatedEvaluator,
+    SearchSpace,
+    collect,
+    config_id,
+    load_knowledge_base,
+    plan_configurations,
+    prepare_dataset,
+)
+from skmeta.metalearning._knowledge_base import compute_metafeatures
+from skmeta.metalearning._store import ExperimentStore
+
+
+def _classification_frame(n=150, seed=0):
+    rng = np.random.RandomState(seed)
+    frame = pd.DataFrame(
+        {
+            "a": rng.randn(n),
+            "b": rng.randn(n),
+            "colour": rng.choice(["red", "green", "blue"], n),
+        }
+    )
+    frame.loc[::9, "a"] = np.nan
+    frame["target"] = np.where(frame["b"] > 0, "pos", "neg")
+    return frame
+
+
+def _regression_frame(n=120, seed=1):
+    rng = np.random.RandomState(seed)
+    frame = pd.DataFrame({"a": rng.randn(n), "b": rng.randn(n)})
+    frame["target"] = 3 * frame["a"] - frame["b"] + rng.randn(n) * 0.1
+    return frame
+
+
+@pytest.fixture
+def toy_sources():
+    return [
+        from_dataframe(_classification_frame(), "target", name="toy_c"),
+        from_dataframe(_regression_frame(), "target", name="toy_r"),
+    ]
+
+
+FAST = {"families": ["logistic_regression", "ridge", "knn"], "n_folds": 3}
+
+
+def _keys(store):
+    return [(r["dataset_id"], r["config_id"]) for r in store.iter_experiments()]
+
+
+def test_collect_records_every_planned_pair_once(tmp_path, toy_sources):
+    counts = collect(
+        toy_sources, tmp_path, n_configs=4, n_shared=2, progress=False, **FAST
+    )
+    assert counts["error"] == counts["timeout"] == counts["crashed"] == 0
+    for task, dataset in zip(
+        ("classification", "regression"), toy_sources, strict=True
+    ):
+        store = ExperimentStore.open(tmp_path / task, task=task)
+        space = SearchSpace(task, families=FAST["families"])
+        planned = {
+            (dataset.dataset_id, config_id(c))
+            for _, c in plan_configurations(space, dataset.dataset_id, 4, 2, 0)
+        }
+        keys = _keys(store)
+        assert len(keys) == len(set(keys)) == len(planned)
+        assert set(keys) == planned
+        frame = store.experiments()
+        metrics = (
+            ["accuracy", "balanced_accuracy", "log_loss", "roc_auc"]
+            if task == "classification"
+            else ["r2", "rmse", "mae"]
+        )
+        assert frame[metrics].notna().all().all()
+        assert (frame["fit_time"] > 0).all() and (frame["n_folds"] == 3).all()
+    # Run again: nothing left to do, nothing duplicated.
+    again = collect(
+        toy_sources, tmp_path, n_configs=4, n_shared=2, progress=False, **FAST
+    )
+    assert again["evaluated"] == 0 and again["remaining"] == 0
+    # Growing n_configs only adds the new configurations.
+    more = collect(
+        toy_sources, tmp_path, n_configs=6, n_shared=2, progress=False, **FAST
+    )
+    assert more["evaluated"] == 2 * 2
+
+
+def test_metrics_match_an_independent_computation(tmp_path):
+    """The stored accuracy equals scikit-learn's cross_val_score on the same folds."""
+    from sklearn.model_selection import cross_val_score
+
+    dataset = from_dataframe(_classification_frame(), "target", name="toy_c")
+    collect(
+        [dataset],
+        tmp_path,
+        n_configs=0,
+        n_shared=0,
+        families=["knn"],
+        n_folds=3,
+        progress=False,
+    )
+    record = next(ExperimentStore.open(tmp_path / "classification").iter_experiments())
+    X, y, splits, _ = prepare_dataset(dataset, 3, 3000, 0)
+    space = SearchSpace("classification")
+    expected = cross_val_score(
+        space.build_pipeline({"family": "knn", "params": record["params"]}),
+        X,
+        y,
+        cv=splits,
+        scoring="accuracy",
+    ).mean()
+    assert record["accuracy"] == pytest.approx(expected)
+
+
+def test_prepare_subsamples_stratified_and_drops_rare_classes():
+    rng = np.random.RandomState(0)
+    y = np.array(["a"] * 700 + ["b"] * 298 + ["rare"] * 2, dtype=object)
+    X = pd.DataFrame({"x": rng.randn(1000)})
+    dataset = Dataset(
+        "frame/t", "t", "classification", "dataframe", "t", X, pd.Series(y)
+    )
+    X_used, y_used, splits, record = prepare_dataset(dataset, 3, 500, seed=0)
+    assert len(X_used) == 500 and record["subsampled"]
+    assert record["dropped_classes"] == ["rare"]
+    # Class proportions are kept (700:298 of 998 rows).
+    assert abs(np.mean(y_used == "a") - 700 / 998) < 0.01
+    assert len(splits) == 3
+    for _, test in splits:
+        assert set(y_used[test]) == {"a", "b"}
+    again = prepare_dataset(dataset, 3, 500, seed=0)
+    assert again[0].equals(X_used)
+
+
+def test_prepare_keeps_predefined_splits_on_kept_rows():
+    X = pd.DataFrame({"x": np.arange(10.0)})
+    y = pd.Series(np.r_[np.arange(9.0), np.nan])
+    splits = [(np.arange(5), np.arange(5, 10)), (np.arange(5, 10), np.arange(5))]
+    dataset = Dataset("frame/t", "t", "regression", "dataframe", "t", X, y, splits)
+    X_used, _, new_splits, record = prepare_dataset(dataset, 3, None, seed=0)
+    assert len(X_used) == 9 and record["splits"] == "predefined"
+    assert np.array_equal(new_splits[0][1], [5, 6, 7, 8])  # row 9 had no target
+
+
+# -- crash safety ------------------------------------------------------------------
+
+
+_CHILD = textwrap.dedent(
+    """
+    import sys
+    from skmeta.datasets import FileSource
+    from skmeta.metalearning import collect
+
+    collect(
+        [FileSource(sys.argv[1], "target")],
+        sys.argv[2],
+        n_configs=30,
+        n_shared=0,
+        n_folds=3,
+        families=["logistic_regression", "knn", "decision_tree"],
+        progress=False,
+    )
+    """
+)
+
+
+def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
+    csv = tmp_path / "toy.csv"
+    _classification_frame().to_csv(csv, index=False)
+    store_root = tmp_path / "kb"
+    active = store_root / "classification" / "experiments" / "active.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(csv), str(store_root)]
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if active.exists() and active.read_bytes().count(b"\n") >= 5:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the collector wrote no results within 120 s")
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    before = active.read_bytes()
+    complete = before[: before.rfind(b"\n") + 1]
+    n_before = complete.count(b"\n")
+    assert 5 <= n_before < 33
+
+    counts = collect(
+        [from_dataframe(pd.read_csv(csv), "target", name="toy", source="csv")],
+        store_root,
+        n_configs=30,
+        n_shared=0,
+        n_folds=3,
+        families=["logistic_regression", "knn", "decision_tree"],
+        progress=False,
+        compact_every=None,
+    )
+    after = active.read_bytes()
+    # Every evaluation finished before the kill is still there, unchanged.
+    assert after.startswith(complete)
+    store = ExperimentStore.open(store_root / "classification")
+    keys = _keys(store)
+    assert len(keys) == len(set(keys)) == 33  # 3 defaults + 30 random
+    assert counts["evaluated"] == 33 - n_before
+
+
+def _write_lines(path, records, tail=b""):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        for r in records:
+            fh.write((json.dumps(r) + "\n").encode())
+        fh.write(tail)
+
+
+def _store(tmp_path, task="classification"):
+    return ExperimentStore.create(tmp_path / "s", task, {"n_folds": 3})
+
+
+def test_truncated_last_line_is_dropped(tmp_path):
+    store = _store(tmp_path)
+    records = [{"dataset_id": "d", "config_id": str(i)} for i in range(3)]
+    _write_lines(store._active, records, tail=b'{"dataset_id": "d", "conf')
+    assert len(list(store.iter_experiments())) == 3
+    with store.lock():
+        store.append({"dataset_id": "d", "config_id": "new"})
+    lines = store._active.read_text().splitlines()
+    assert [json.loads(line)["config_id"] for line in lines] == ["0", "1", "2", "new"]
+
+
+def test_corrupted_store_is_reported_and_left_untouched(tmp_path):
+    store = _store(tmp_path)
+    _write_lines(store._active, [{"dataset_id": "d", "config_id": "0"}])
+    with open(store._active, "ab") as fh:
+        fh.write(b"not json at all\n")
+        fh.write(b'{"dataset_id": "d", "config_id": "1"}\n')
+    content = store._active.read_bytes()
+    with pytest.raises(ValueError, match=r"corrupted at line 2.*Nothing was changed"):
+        list(store.iter_experiments())
+    with store.lock(), pytest.raises(ValueError, match="corrupted"):
+        store.done_keys()
+    assert store._active.read_bytes() == content
+    with store.lock():
+        assert store.repair() == 1
+    assert [r["config_id"] for r in store.iter_experiments()] == ["0", "1"]
+    assert (store.path / "rejected.jsonl").read_text() == "not json at all\n"
+
+
+def test_store_of_another_task_or_settings_is_refused(tmp_path, toy_sources):
+    ExperimentStore.create(tmp_path / "regression", "classification")
+    with pytest.raises(
+        ValueError, match="holds classification experiments, not regression"
+    ):
+        ExperimentStore.open(tmp_path / "regression", task="regression")
+    collect(toy_sources[:1], tmp_path / "kb", n_configs=0, progress=False, **FAST)
+    with pytest.raises(ValueError, match="n_folds=3.*n_folds=5"):
+        collect(
+            toy_sources[:1],
+            tmp_path / "kb",
+            n_configs=0,
+            progress=False,
+            families=["knn"],
+            n_folds=5,
+        )
+
+
+def test_second_writer_is_refused(tmp_path):
+    store = _store(tmp_path)
+    second = ExperimentStore.open(store.path)
+    with store.lock(), pytest.raises(ValueError, match="another process"):
+        second.lock().__enter__()
+
+
+def test_compaction_is_deterministic_and_idempotent(tmp_path):
+    store = _store(tmp_path)
+    records = [
+        {"dataset_id": "d", "config_id": str(i), "x": float(i)} for i in range(5)
+    ]
+    with store.lock():
+        for r in records:
+            store.append(r)
+        part = store.compact()
+        assert not store._active.exists()
+        assert store.compact() is None
+    assert [r["config_id"] for r in store.iter_experiments()] == list("01234")
+    # A compaction interrupted after writing its part but before removing the
+    # active file leaves both; readers and the next compaction drop the repeats.
+    _write_lines(store._active, records[3:] + [{"dataset_id": "d", "config_id": "5"}])
+    assert [r["config_id"] for r in store.iter_experiments()] == list("012345")
+    with store.lock():
+        second = store.compact()
+    assert [r["config_id"] for r in store.iter_experiments()] == list("012345")
+    other = ExperimentStore.create(tmp_path / "t", "classification", {"n_folds": 3})
+    with other.lock():
+        for r in records:
+            other.append(r)
+        other_part = other.compact()
+    assert other_part.read_bytes() == part.read_bytes()
+    assert second.name == "part-000002.jsonl.gz"
+
+
+# -- time limits -------------------------------------------------------------------
+
+
+class HangingClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit never returns, stuck in C code that holds the GIL."""
+
+    def fit(self, X, y):
+        # Catastrophic backtracking: the regex engine runs for ages without
+        # releasing the GIL or checking for signals.
+        re.match(r"(a+)+$", "a" * 64 + "b")
+        return self
+
+
+def test_hung_fit_is_killed_and_recorded_as_timeout():
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    y = np.r_[np.zeros(10), np.ones(10)]
+    evaluator = IsolatedEvaluator()
+    request = {
+        "task": "classification",
+        "config": None,
+        "estimator": HangingClassifier(),
+        "X": X,
+        "y": y,
+        "splits": list(StratifiedKFold(2).split(X, y)),
+        "seed": 0,
+    }
+    knn = {**request, "estimator": None, "config": {"family": "knn", "params": {}}}
+    assert evaluator.evaluate(knn, 60)["status"] == "ok"
+    child = evaluator._process
+    start = time.monotonic()
+    result = evaluator.evaluate(request, time_limit=1.0)
+    assert result["status"] == "timeout"
+    assert "time limit of 1 s" in result["error"]
+    assert time.monotonic() - start < 10
+    assert child.poll() == -signal.SIGKILL
+    # The evaluator starts a fresh process for the next evaluation.
+    assert evaluator.evaluate(knn, 60)["status"] == "ok"
+    evaluator.close()
+
+
+def test_collector_records_timeouts_and_failures(tmp_path):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.randn(1500, 20), columns=[f"f{i}" for i in range(20)])
+    frame["target"] = rng.randint(0, 2, 1500)
+    dataset = from_dataframe(frame, "target", name="slow")
+    counts = collect(
+        [dataset],
+        tmp_path,
+        n_configs=0,
+        n_shared=0,
+        families=["mlp"],
+        time_limit=0.05,
+        n_folds=3,
+        progress=False,
+    )
+    assert counts["timeout"] == 1
+    record = next(ExperimentStore.open(tmp_path / "classification").iter_experiments())
+    assert record["status"] == "timeout" and record["accuracy"] is None
+    # A configuration that fails on a dataset is recorded with its reason: k-NN's
+    # default 5 neighbours on training folds of 4 rows.
+    tiny = from_dataframe(_classification_frame(n=6), "target", name="tiny")
+    tiny.y[:] = ["pos", "neg"] * 3
+    # A dataset whose file is missing is recorded as such; the others still run.
+    (tmp_path / "pmlb" / "broken").mkdir(parents=True)
+    (tmp_path / "pmlb" / "broken" / "metadata.yaml").write_text(
+        "task: classification\n"
+    )
+    counts = collect(
+        [tiny, PMLBSource("broken", tmp_path / "pmlb")],
+        tmp_path / "tiny",
+        n_configs=0,
+        families=["knn"],
+        n_folds=3,
+        progress=False,
+    )
+    assert counts["error"] == 1 and counts["skipped_datasets"] == ["pmlb/broken"]
+    store = ExperimentStore.open(tmp_path / "tiny" / "classification")
+    record = next(store.iter_experiments())
+    assert record["status"] == "error"
+    assert "n_neighbors" in record["error"] and record["accuracy"] is None
+    assert store.dataset_records()["pmlb/broken"]["status"] == "error"
+
+
+# -- Dask, knowledge base, CLI ---------------------------------------------------------
+
+
+def test_dask_local_cluster(tmp_path, toy_sources):
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_config
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+        parallel_config(backend="dask"),
+    ):
+        counts = collect(
+            toy_sources,
+            tmp_path,
+            n_configs=3,
+            n_shared=1,
+            n_jobs=2,
+            progress=False,
+            **FAST,
+        )
+    assert counts["ok"] == counts["evaluated"] == 2 * (2 + 3)
+    for task in ("classification", "regression"):
+        keys = _keys(ExperimentStore.open(tmp_path / task))
+        assert len(keys) == len(set(keys)) == 5
+
+
+class _CountingExtractor(BaseEstimator):
+    def fit(self, X, y):
+        self.metafeatures_ = {"n_rows": len(X), "n_columns": X.shape[1]}
+        return self
+
+
+def test_knowledge_base_and_metafeature_pass(tmp_path, toy_sources):
+    collect(toy_sources, tmp_path, n_configs=2, n_shared=1, progress=False, **FAST)
+    kb = load_knowledge_base("regression", tmp_path)
+    assert len(kb.experiments) == 2 + 2
+    assert kb.metafeatures.empty
+    assert kb.datasets.loc[toy_sources[1].dataset_id, "n_rows"] == 120
+    store = ExperimentStore.open(tmp_path / "regression")
+    with store.lock():
+        compute_metafeatures(
+            store, {s.dataset_id: s for s in toy_sources}, _CountingExtractor()
+        )
+    kb = load_knowledge_base("regression", tmp_path)
+    assert kb.metafeatures.loc[toy_sources[1].dataset_id, "n_rows"] == 120
+
+
+def _cli(argv):
+    """``skmeta collect`` / ``skmeta kb`` alone, independent of other subcommands."""
+    from skmeta.cli import _collect
+
+    parser = argparse.ArgumentParser(prog="skmeta")
+    _collect.add_parser(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_collect_info_compact(tmp_path, capsys):
+    csv = tmp_path / "toy.csv"
+    _regression_frame().to_csv(csv, index=False)
+    store = tmp_path / "kb"
+    argv = [
+        "collect",
+        "--store",
+        str(store),
+        "--csv",
+        f"{csv}:target",
+        "--n-configs",
+        "2",
+        "--n-shared",
+        "0",
+        "--folds",
+        "3",
+        "--families",
+        "ridge",
+        "knn",
+        "--no-progress",
+        "--compact-every",
+        "0",
+    ]
+    assert _cli(argv) == 0
+    assert "evaluated 4: 4 ok" in capsys.readouterr().out
+    assert _cli(argv) == 0
+    assert "evaluated 0" in capsys.readouterr().out
+    _cli(["kb", "compact", str(store)])
+    assert "sealed part-000001.jsonl.gz" in capsys.readouterr().out
+    _cli(["kb", "info", str(store)])
+    out = capsys.readouterr().out
+    assert "regression store" in out and "evaluations: 4 ok 4" in out
+    _cli(["kb", "info", "--json", str(store / "regression")])
+    summary = json.loads(capsys.readouterr().out)[0]
+    assert summary["datasets_evaluated"] == 1 and summary["configurations"] == 4
+
+
+def test_shipped_knowledge_base_loads():
+    from skmeta.metalearning import knowledge_base_path
+
+    if not (knowledge_base_path("classification") / "store.json").exists():
+        pytest.skip("no knowledge base shipped in this checkout")
+    for task in ("classification", "regression"):
+        kb = load_knowledge_base(task)
+        assert len(kb.experiments) > 0
+        assert set(kb.experiments["dataset_id"]) <= set(kb.datasets.index)
+        keys = list(
+            zip(kb.experiments["dataset_id"], kb.experiments["config_id"], strict=True)
+        )
+        assert len(keys) == len(set(keys))
