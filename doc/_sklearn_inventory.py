@@ -9,9 +9,40 @@ installed package rather than downloaded: docs builds on machines without networ
 import importlib
 import inspect
 import pkgutil
+import re
 import zlib
 
 import sklearn
+
+# Terms of scikit-learn's glossary that docstrings written in its style link to with
+# ``:term:``; Sphinx anchors a term at ``glossary.html#term-<term>``.
+_GLOSSARY_TERMS = (
+    "classifier",
+    "cross-validation generator",
+    "cross-validation estimator",
+    "decision_function",
+    "estimator",
+    "feature_names_in_",
+    "fit",
+    "fit_transform",
+    "get_feature_names_out",
+    "joblib",
+    "meta-estimator",
+    "n_features_in_",
+    "n_jobs",
+    "partial_fit",
+    "predict",
+    "predict_log_proba",
+    "predict_proba",
+    "random_state",
+    "regressor",
+    "score",
+    "scorer",
+    "set_output",
+    "transform",
+    "transformer",
+    "warm_start",
+)
 
 
 def _public_objects():
@@ -39,11 +70,15 @@ def write_sklearn_inventory(path):
     lines = []
     for name, role, page in _public_objects():
         uri = (
-            f"modules/generated/{page}.html#$"
-            if page
-            else f"api/{name}.html#module-$"
+            f"modules/generated/{page}.html#$" if page else f"api/{name}.html#module-$"
         )
         lines.append(f"{name} {role} 1 {uri} -")
+    for term in _GLOSSARY_TERMS:
+        anchor = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        lines.append(f"{term} std:term -1 glossary.html#term-{anchor} -")
+    lines.append(
+        "glossary std:label -1 glossary.html#glossary Glossary of Common Terms"
+    )
     header = (
         "# Sphinx inventory version 2\n"
         "# Project: scikit-learn\n"

@@ -35,7 +35,7 @@ exclude_patterns = ["_build", "**/sg_execution_times.rst", "examples/README.txt"
 root_doc = "index"
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": True}
+autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
