@@ -132,10 +132,11 @@ class MetaFeatureExtractor(TransformerMixin, BaseEstimator):
         measure uses every row.
 
     target_type : {"auto", "classification", "regression"}, default="auto"
-        How ``y`` is read. ``"auto"`` follows
-        :func:`~sklearn.utils.multiclass.type_of_target`: binary or multiclass
-        targets (including integers) are classes, continuous ones regression.
-        Set ``"regression"`` for an integer-valued quantity such as a count.
+        How ``y`` is read. With ``"auto"``, integer, boolean, string and
+        categorical targets, and any target with two values, are classes; a
+        float target with more than two values is a regression target. Set
+        ``"regression"`` for an integer-typed quantity such as a count, or
+        ``"classification"`` for class codes stored as floats.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the trees, the random attribute of ``random_node``, the attribute
@@ -276,9 +277,13 @@ class MetaFeatureExtractor(TransformerMixin, BaseEstimator):
     def _read_target(self, y):
         if self.target_type == "auto":
             kind = type_of_target(y, input_name="y")
-            if kind in ("binary", "multiclass"):
+            # type_of_target calls integral floats classes; a float target
+            # with more than two values is far more often a quantity
+            # (load_diabetes' is integral).
+            floating = np.asarray(y).dtype.kind == "f"
+            if kind == "binary" or (kind == "multiclass" and not floating):
                 task = "classification"
-            elif kind == "continuous":
+            elif kind in ("continuous", "multiclass"):
                 task = "regression"
             else:
                 raise ValueError(

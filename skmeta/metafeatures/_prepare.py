@@ -57,7 +57,7 @@ def split_columns(X, categorical_mask):
         numeric = numeric.astype(float).to_numpy(dtype=float, na_value=np.nan)
         frame = X.iloc[:, np.flatnonzero(categorical_mask)]
         missing = frame.isna().to_numpy(dtype=bool)
-        categorical = frame.astype(str).to_numpy(dtype=object)
+        categorical = np.array(frame.astype(str), dtype=object)
         categorical[missing] = None
     else:
         numeric = np.asarray(X, dtype=float)[:, ~categorical_mask]
