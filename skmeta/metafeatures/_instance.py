@@ -8,6 +8,8 @@ of ``intra_extra`` is the mean of n2 (when no two rows are at the same distance
 from a third).
 """
 
+import numbers
+
 import numpy as np
 from scipy.spatial.distance import cdist
 from sklearn.naive_bayes import GaussianNB
@@ -108,7 +110,11 @@ class InstanceHardness:
                 "InstanceHardness needs a 2-D array with at least 2 rows, got "
                 f"shape {X.shape}."
             )
-        if not isinstance(self.n_neighbors, int) or self.n_neighbors < 1:
+        if (
+            not isinstance(self.n_neighbors, numbers.Integral)
+            or isinstance(self.n_neighbors, bool)
+            or self.n_neighbors < 1
+        ):
             raise ValueError(
                 f"n_neighbors must be a positive integer, got {self.n_neighbors!r}."
             )
