@@ -11,7 +11,6 @@ dataset is not larger).
 from itertools import combinations
 
 import numpy as np
-import scipy.stats
 from scipy.spatial.distance import cdist, pdist
 from sklearn.metrics import (
     calinski_harabasz_score,
@@ -29,10 +28,28 @@ _SMALL_CLASS = 15
 
 
 def _pairwise_measures(X, y, counts_full, values, reasons):
-    """int, pb, sil and vdu, which need every pairwise distance."""
+    """int, pb, sil and vdu, which need every pairwise distance.
+
+    The distances are visited one block of two classes at a time, never as
+    one n x n matrix.
+    """
     classes = np.unique(y)
     members = [y == c for c in classes]
     n_classes = classes.size
+    # Sums over the pairs of rows for the point-biserial correlation, which
+    # does not depend on the order of the pairs: count, sum and sum of squares
+    # of the distances, and the same over the pairs within one class.
+    n_pairs = n_same = total = total_sq = total_same = 0.0
+    largest = -np.inf
+    for m in members:
+        within = pdist(X[m])
+        if within.size:
+            largest = max(largest, within.max())
+        n_pairs += within.size
+        n_same += within.size
+        total_same += within.sum()
+        total_sq += np.dot(within, within)
+    total = total_same
     # pymfe divides each between-class distance by the number of pairs of the
     # two classes; the full dataset's class sizes keep a subsample's value an
     # estimate of the full one.
@@ -43,29 +60,30 @@ def _pairwise_measures(X, y, counts_full, values, reasons):
         min_between = min(
             min_between, between.min() / (counts_full[i] * counts_full[j])
         )
+        n_pairs += between.size
+        total += between.sum()
+        total_sq += np.vdot(between, between)
     values["int"] = mean_between * 2.0 / (n_classes * (n_classes - 1.0))
 
-    diameters = [pdist(X[m]) for m in members]
-    largest = max((d.max() for d in diameters if d.size), default=np.nan)
-    if np.isnan(largest) or largest == 0:
+    if largest <= 0:
         values["vdu"] = np.nan
         reasons["vdu"] = "needs a class with two distinct rows"
     else:
         values["vdu"] = float(min_between / largest)
 
-    # The point-biserial correlation between the distance of a pair of rows and
-    # whether both rows share a class; pairs in pdist's order.
-    n = y.size
-    same = np.concatenate([y[i + 1 :] == y[i] for i in range(n - 1)])
-    dist = pdist(X)
-    if np.all(same == same[0]) or np.ptp(dist) == 0:
+    # Pearson's correlation between "both rows share a class" and their
+    # distance, with population moments.
+    share = n_same / n_pairs
+    mean = total / n_pairs
+    variance = total_sq / n_pairs - mean**2
+    if n_same == 0 or variance <= 0:
         values["pb"] = np.nan
-        reasons["pb"] = "needs pairs of rows of one class and of different classes"
+        reasons["pb"] = "needs pairs of rows of one class and of distinct distances"
     else:
-        values["pb"] = float(scipy.stats.pointbiserialr(same, dist)[0])
-    del same, dist
+        covariance = total_same / n_pairs - share * mean
+        values["pb"] = float(covariance / np.sqrt(share * (1 - share) * variance))
 
-    if n_classes >= n:
+    if n_classes >= y.size:
         values["sil"] = np.nan
         reasons["sil"] = "needs fewer classes than samples"
     else:
