@@ -316,3 +316,35 @@ def test_degenerate_data_gives_nan_with_reasons():
         np.zeros((4, 0)), y, max_samples=None, random_state=SEED
     )
     assert np.isnan(values["sil"]) and values["nre"] == pytest.approx(np.log(2))
+
+
+def test_instance_hardness_by_hand():
+    # 1-D, Gower distance = |a - b| / 3; two neighbours.
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0, 0, 1, 1])
+    hardness = InstanceHardness(n_neighbors=2).fit(X, y)
+    out = hardness.transform(np.array([[0.0], [1.0], [1.4]]))
+    got = {name: out[:, i] for i, name in enumerate(hardness.feature_names_)}
+    # Row 0: neighbours 1 (same class) and 2 (other class).
+    # Row 1: neighbours 0 and 2 at the same distance (ties to the lower index).
+    # Row 1.4 is new: neighbours 1 and 2 tie on votes, the nearest (class 0)
+    # is its reference class.
+    np.testing.assert_allclose(got["knn_disagreement"], [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(got["nn_disagreement"], [0, 0, 0])
+    np.testing.assert_allclose(got["knn_entropy"], [1, 1, 1])
+    # r / (1 + r), r = nearest own class / nearest other class.
+    np.testing.assert_allclose(got["intra_extra"], [1 / 3, 1 / 2, 0.4], rtol=1e-6)
+    np.testing.assert_allclose(got["nn_distance"], [1 / 3, 1 / 3, 0.4 / 3], rtol=1e-6)
+    np.testing.assert_allclose(
+        got["knn_mean_distance"], [0.5, 1 / 3, 0.5 / 3], rtol=1e-6
+    )
+    assert np.all((got["naive_bayes_proba"] > 0) & (got["naive_bayes_proba"] < 1))
+
+
+def test_subsample_is_stratified_and_keeps_every_class():
+    y = np.repeat([0, 1, 2, 3], [900, 90, 9, 1])
+    rows = _complexity._subsample(y.size, y, 100, 0)
+    assert rows.size == 100 and np.all(np.diff(rows) > 0)
+    np.testing.assert_array_equal(np.bincount(y[rows]), [89, 9, 1, 1])
+    np.testing.assert_array_equal(rows, _complexity._subsample(y.size, y, 100, 0))
+    assert _complexity._subsample(y.size, y, None, 0).size == y.size
