@@ -437,7 +437,7 @@ def test_dask_local_cluster(tmp_path, toy_sources):
 
 class _CountingExtractor(BaseEstimator):
     def fit(self, X, y):
-        self.metafeatures_ = {"n_rows": len(X), "n_columns": X.shape[1]}
+        self.meta_features_ = {"n_rows": len(X), "n_columns": X.shape[1]}
         return self
 
 
@@ -448,7 +448,7 @@ def test_knowledge_base_and_metafeature_pass(tmp_path, toy_sources):
     assert kb.metafeatures.empty
     assert kb.datasets.loc[toy_sources[1].dataset_id, "n_rows"] == 120
     store = ExperimentStore.open(tmp_path / "regression")
-    with store.lock():
+    with store.lock("metafeatures"):
         compute_metafeatures(
             store, {s.dataset_id: s for s in toy_sources}, _CountingExtractor()
         )

@@ -416,7 +416,7 @@ def run_metafeatures(args):
 
     sources = {s.dataset_id: s for s in _sources_from_args(args)}
     for store in _stores_at(args.store):
-        with store.lock():
+        with store.lock("metafeatures"):
             frame = compute_metafeatures(store, sources)
         print(f"{store.path}: meta-features of {len(frame)} datasets")
     return 0

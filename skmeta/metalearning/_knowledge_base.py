@@ -66,7 +66,7 @@ def load_knowledge_base(task, path=None):
 
 def _metafeature_row(extractor, X):
     """The meta-features a fitted extractor found, as {name: value}."""
-    values = getattr(extractor, "metafeatures_", None)
+    values = getattr(extractor, "meta_features_", None)
     if values is not None:
         return {str(k): float(v) for k, v in dict(values).items()}
     row = np.asarray(extractor.transform(X), dtype=float)[0]
@@ -85,12 +85,15 @@ def compute_metafeatures(store, sources, extractor=None):
     Parameters
     ----------
     store : ExperimentStore
-        Opened, with its lock held.
+        Opened, with its ``"metafeatures"`` lock held (the collector's lock is
+        another, so this pass can run while a collection goes on).
     sources : dict of str to source
         ``{dataset_id: source}``, e.g. from :func:`skmeta.datasets.list_pmlb`.
     extractor : estimator, default=None
-        Fitted on each dataset's ``(X, y)``; :class:`skmeta.MetaFeatureExtractor`
-        when None.
+        Fitted on each dataset's ``(X, y)``, its ``meta_features_`` read (or, for
+        another kind of extractor, the first row of its ``transform``);
+        ``MetaFeatureExtractor(random_state=<store seed>)`` when None. Its
+        ``target_type``, when it has one, is set to the store's task.
 
     Returns
     -------
@@ -109,7 +112,7 @@ def compute_metafeatures(store, sources, extractor=None):
                 "skmeta.metafeatures.MetaFeatureExtractor is not available in this "
                 "installation; pass extractor=... or install a skmeta that has it."
             ) from exc
-        extractor = MetaFeatureExtractor()
+        extractor = MetaFeatureExtractor(random_state=store.settings.get("seed", 0))
     settings = store.settings
     rows = {}
     missing = []
@@ -125,7 +128,11 @@ def compute_metafeatures(store, sources, extractor=None):
             settings["max_rows"],
             settings["seed"],
         )
-        fitted = clone(extractor).fit(X, y)
+        fitted = clone(extractor)
+        if "target_type" in fitted.get_params():
+            # Integer regression targets (counts) must not be read as classes.
+            fitted.set_params(target_type=store.task)
+        fitted.fit(X, y)
         rows[dataset_id] = _metafeature_row(fitted, X)
     if missing and not rows:
         raise ValueError(

@@ -35,7 +35,7 @@ FORMAT_NAME = "skmeta-experiment-store"
 FORMAT_VERSION = 1
 
 _PART_RE = re.compile(r"^part-(\d{6})\.jsonl\.gz$")
-_GITIGNORE = "/.lock\n*.tmp\n"
+_GITIGNORE = "*.lock\n*.tmp\n"
 
 
 class StoreError(ValueError):
@@ -226,8 +226,15 @@ class ExperimentStore:
     # -- locking -----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self):
-        """Hold the store's writer lock (released on exit, even by ``kill -9``).
+    def lock(self, part="experiments"):
+        """Hold a writer lock of the store (released on exit, even by ``kill -9``).
+
+        Parameters
+        ----------
+        part : {"experiments", "metafeatures"}, default="experiments"
+            The experiments (and datasets table) and the meta-features table have
+            separate locks, so that meta-features can be computed during a
+            collection.
 
         Raises
         ------
@@ -236,8 +243,9 @@ class ExperimentStore:
         """
         import fcntl
 
+        name = ".lock" if part == "experiments" else f".{part}.lock"
         # The handle must outlive this frame: the lock lasts as long as it is open.
-        fh = open(self.path / ".lock", "a")  # noqa: SIM115
+        fh = open(self.path / name, "a")  # noqa: SIM115
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -246,12 +254,15 @@ class ExperimentStore:
                 f"Store {self.path} is being written by another process; wait for "
                 "it to finish or stop it first."
             ) from None
-        self._lock_fh = fh
+        if part == "experiments":
+            self._lock_fh = fh
         try:
-            self._repair_torn_tail()
+            if part == "experiments":
+                self._repair_torn_tail()
             yield self
         finally:
-            self._lock_fh = None
+            if part == "experiments":
+                self._lock_fh = None
             fh.close()
 
     def _require_lock(self):
