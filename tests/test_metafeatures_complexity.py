@@ -13,7 +13,11 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from skmeta.metafeatures import _complexity
 from skmeta.metafeatures._clustering import CLUSTERING_FEATURES, clustering_features
-from skmeta.metafeatures._complexity import COMPLEXITY_FEATURES, complexity_features
+from skmeta.metafeatures._complexity import (
+    COMPLEXITY_FEATURES,
+    REGRESSION_COMPLEXITY_FEATURES,
+    complexity_features,
+)
 from skmeta.metafeatures._instance import InstanceHardness
 
 pymfe_mfe = pytest.importorskip("pymfe.mfe")
@@ -77,7 +81,9 @@ def assert_same(name, expected, actual):
 def test_complexity_matches_pymfe(dataset):
     X, y, expected = dataset
     values, reasons = complexity_features(X, y, max_samples=None, random_state=SEED)
-    assert set(values) == set(COMPLEXITY_FEATURES)
+    assert set(values) == {*COMPLEXITY_FEATURES, *REGRESSION_COMPLEXITY_FEATURES}
+    for name in REGRESSION_COMPLEXITY_FEATURES:
+        assert reasons.pop(name) == "defined for regression only"
     # Reasons explain NaN elements (a constant attribute, duplicate rows).
     assert all(np.isnan(values[name]).any() for name in reasons)
     for name in set(COMPLEXITY_FEATURES) - NOT_COMPARED:
@@ -241,6 +247,7 @@ def test_subsample_never_builds_the_full_distance_matrix():
 
 def test_target_none_and_regression():
     X, y = load("iris")
+    class_based = set(COMPLEXITY_FEATURES) - {"t2", "t3", "t4"}
     for target, reason in [
         (None, "needs a class target (y is None)"),
         (X[:, 0].copy(), "defined for classification only"),
@@ -250,13 +257,67 @@ def test_target_none_and_regression():
         )
         np.testing.assert_allclose(values["t2"], 3 / 150)
         assert np.isfinite(values["t3"]) and np.isfinite(values["t4"])
-        assert set(reasons) == set(COMPLEXITY_FEATURES) - {"t2", "t3", "t4"}
-        assert set(reasons.values()) == {reason}
+        assert {reasons[name] for name in class_based} == {reason}
         values, reasons = clustering_features(
             X[:, 1:], target, max_samples=None, random_state=SEED
         )
         assert np.isnan(list(values.values())).all()
         assert set(reasons) == set(CLUSTERING_FEATURES)
+    values, reasons = complexity_features(
+        X[:, 1:], None, max_samples=None, random_state=SEED
+    )
+    assert reasons["nn_loo_mse"] == "needs a regression target (y is None)"
+
+
+def test_regression_measures_on_a_line():
+    """y = x on 11 equally spaced points: both scale to steps of 0.1."""
+    x = np.arange(11.0)
+    values, reasons = complexity_features(
+        x[:, None], x, max_samples=None, random_state=SEED
+    )
+    assert not set(reasons) & set(REGRESSION_COMPLEXITY_FEATURES)
+    assert values["target_corr_max"] == pytest.approx(1.0)
+    assert values["target_corr_mean"] == pytest.approx(1.0)
+    for name in ("linear_mae", "linear_mse", "linear_interp_mse"):
+        assert values[name] == pytest.approx(0.0, abs=1e-12), name
+    # Consecutive rows (by target, and in the spanning tree) are 0.1 apart.
+    assert values["target_order_input_dist"] == pytest.approx(0.1)
+    assert values["mst_target_diff"] == pytest.approx(0.1)
+    # Leave-one-out: the nearest row is a neighbour on the line.
+    assert values["nn_loo_mse"] == pytest.approx(0.01)
+    # A point between two rows is at most 0.05 from the nearer one.
+    assert 0 < values["nn_interp_mse"] <= 0.05**2
+
+
+def test_regression_measures_match_scipy_and_sklearn():
+    from scipy.stats import spearmanr
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import LinearRegression
+    from sklearn.preprocessing import minmax_scale
+
+    X, y = load_diabetes(return_X_y=True)
+    values, _ = complexity_features(X, y, max_samples=None, random_state=SEED)
+    rho = np.abs([spearmanr(X[:, j], y)[0] for j in range(X.shape[1])])
+    assert values["target_corr_max"] == pytest.approx(rho.max(), rel=1e-10)
+    assert values["target_corr_mean"] == pytest.approx(rho.mean(), rel=1e-10)
+    X01, y01 = minmax_scale(X), minmax_scale(y)
+    residuals = y01 - LinearRegression().fit(X01, y01).predict(X01)
+    assert values["linear_mae"] == pytest.approx(np.abs(residuals).mean(), rel=1e-8)
+    assert values["linear_mse"] == pytest.approx(np.mean(residuals**2), rel=1e-8)
+    # Noise makes a smooth target rough: every measure grows.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(400, 3))
+    smooth = 2 * X[:, 0] + X[:, 1]
+    noisy = smooth + rng.normal(scale=0.5, size=smooth.size)
+    easy, _ = complexity_features(X, smooth, max_samples=None, random_state=SEED)
+    hard, _ = complexity_features(X, noisy, max_samples=None, random_state=SEED)
+    for name in ("linear_mse", "nn_loo_mse", "mst_target_diff", "nn_interp_mse"):
+        assert hard[name] > easy[name], name
+    assert hard["target_corr_max"] < easy["target_corr_max"]
+    constant, reasons = complexity_features(
+        X, np.ones(len(y)), max_samples=None, random_state=SEED
+    )
+    assert reasons["linear_mse"] == "the target is constant"
 
 
 def test_one_class():

@@ -11,6 +11,9 @@ stratified, seeded subsample of at most ``max_samples`` rows, so their cost is
 bounded whatever the size of the dataset (memory ``O(max_samples ** 2)``);
 when the dataset is not larger than ``max_samples`` they are exact. The other
 measures always use every row.
+
+For a regression target, the regression complexity measures of Lorena et al.
+(2018) take the place of the class-based ones, under their own names.
 """
 
 import numbers
@@ -22,6 +25,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.csgraph
 import scipy.sparse.linalg
+import scipy.stats
 from scipy.spatial.distance import cdist
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -57,6 +61,20 @@ COMPLEXITY_FEATURES = (
 )
 
 _UNSUPERVISED = ("t2", "t3", "t4")
+
+#: Regression complexity measures (Lorena et al. 2018), by their codes there:
+#: C1, C2, L1, L2, L3, S1, S2, S3, S4.
+REGRESSION_COMPLEXITY_FEATURES = (
+    "target_corr_max",
+    "target_corr_mean",
+    "linear_mae",
+    "linear_mse",
+    "linear_interp_mse",
+    "mst_target_diff",
+    "target_order_input_dist",
+    "nn_loo_mse",
+    "nn_interp_mse",
+)
 
 # Memory, in float64 entries, that one chunk of a distance computation may use.
 _CHUNK_ENTRIES = 2**22
@@ -525,8 +543,174 @@ def _pca_components(X, seed):
     return pca.explained_variance_ratio_.shape[0]
 
 
+def _classification_measures(X, y, max_samples, random_state, seed):
+    """pymfe's class-based complexity measures; (values, reasons)."""
+    values, reasons = {}, {}
+    n, p = X.shape
+    names = [name for name in COMPLEXITY_FEATURES if name not in _UNSUPERVISED]
+
+    def undefined(reason, names=names):
+        for name in names:
+            values[name] = np.nan
+            reasons[name] = reason
+        return values, reasons
+
+    if y is None:
+        return undefined("needs a class target (y is None)")
+    if not _is_classification(y):
+        return undefined("defined for classification only")
+    classes, counts = np.unique(y, return_counts=True)
+    if classes.size < 2:
+        return undefined("needs at least two classes")
+    # Class codes 0..k-1 without gaps keep the pair indices aligned with pymfe's.
+    y = np.searchsorted(classes, y)
+
+    values["c1"] = float(
+        -np.sum((counts / n) * np.log(counts / n)) / np.log(classes.size)
+    )
+    imbalance = (classes.size - 1) / classes.size * np.sum(counts / (n - counts))
+    values["c2"] = float(1.0 - 1.0 / imbalance)
+    if p == 0:
+        names.remove("c1")
+        names.remove("c2")
+        return undefined("needs at least one attribute")
+
+    pairs = list(combinations(range(classes.size), 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _feature_based(X, y, pairs, counts, values)
+
+    rows = _subsample(n, y, max_samples, random_state)
+    if rows.size < n:
+        # Stratified: each class keeps at least one row when max_samples
+        # allows; a class with one row has no same-class neighbour, which the
+        # measures below handle as pymfe does.
+        X, y = X[rows], np.searchsorted(np.unique(y[rows]), y[rows])
+        classes, counts = np.unique(y, return_counts=True)
+        pairs = list(combinations(range(classes.size), 2))
+    if classes.size < 2:
+        return undefined(
+            "needs at least two classes in the subsample",
+            names=[
+                "l1",
+                "l2",
+                "l3",
+                "n1",
+                "n2",
+                "n3",
+                "n4",
+                "t1",
+                "lsc",
+                "density",
+                "cls_coef",
+                "hubs",
+            ],
+        )
+    # The SVMs are on the subsample too: liblinear's iterations, not only
+    # their cost, grow with the number of rows.
+    _linear(X, y, pairs, counts, seed, values)
+    _neighbourhood(X, y, seed, values)
+    for name, cause in _NAN_CAUSES.items():
+        if np.isnan(values[name]).any():
+            reasons[name] = cause
+    return values, reasons
+
+
+def _min_max(values):
+    """Columns scaled to [0, 1]; a constant column becomes zeros."""
+    low, span = values.min(axis=0), np.ptp(values, axis=0)
+    return (values - low) / np.where(span > 0, span, 1.0)
+
+
+def _regression_measures(X, y, max_samples, random_state, seed):
+    """Complexity measures of a regression target (Lorena et al. 2018).
+
+    As in the paper, attributes and target are first scaled to [0, 1];
+    distances are Euclidean. Interpolated points lie between consecutive rows
+    once sorted by target, with one random weight for the attributes and the
+    target of a point.
+    """
+    values, reasons = {}, {}
+
+    def undefined(reason):
+        for name in REGRESSION_COMPLEXITY_FEATURES:
+            values[name] = np.nan
+            reasons[name] = reason
+        return values, reasons
+
+    if y is None:
+        return undefined("needs a regression target (y is None)")
+    if _is_classification(y):
+        return undefined("defined for regression only")
+    n, p = X.shape
+    if n < 3 or p == 0:
+        return undefined("needs at least three samples and one attribute")
+    if np.ptp(y) == 0:
+        return undefined("the target is constant")
+    X, y = _min_max(X), _min_max(y)
+    rng = np.random.RandomState(seed)
+
+    # Spearman's correlation: Pearson's on ranks (ties get their mean rank).
+    ranks = scipy.stats.rankdata(X, axis=0)
+    target_ranks = scipy.stats.rankdata(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.abs([np.corrcoef(ranks[:, j], target_ranks)[0, 1] for j in range(p)])
+    if np.isnan(corr).all():
+        for name in ("target_corr_max", "target_corr_mean"):
+            values[name] = np.nan
+            reasons[name] = "every attribute is constant"
+    else:
+        values["target_corr_max"] = float(np.nanmax(corr))
+        values["target_corr_mean"] = float(np.nanmean(corr))
+
+    design = np.column_stack([X, np.ones(n)])
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    residuals = y - design @ coef
+    values["linear_mae"] = float(np.mean(np.abs(residuals)))
+    values["linear_mse"] = float(np.mean(residuals**2))
+
+    X_new, y_new = _interpolate_by_target(X, y, rng)
+    new_residuals = y_new - np.column_stack([X_new, np.ones(len(y_new))]) @ coef
+    values["linear_interp_mse"] = float(np.mean(new_residuals**2))
+
+    order = np.argsort(y, kind="stable")
+    values["target_order_input_dist"] = float(
+        np.mean(np.linalg.norm(np.diff(X[order], axis=0), axis=1))
+    )
+
+    rows = _subsample(n, y, max_samples, random_state)
+    X, y = X[rows], y[rows]
+    heads, tails = _minimum_spanning_tree(cdist(X, X))
+    if heads.size:
+        values["mst_target_diff"] = float(np.mean(np.abs(y[heads] - y[tails])))
+    else:
+        values["mst_target_diff"] = np.nan
+        reasons["mst_target_diff"] = "all rows are equal: no spanning tree"
+    nearest = NearestNeighbors(n_neighbors=1).fit(X)
+    neighbour = nearest.kneighbors(return_distance=False)[:, 0]
+    values["nn_loo_mse"] = float(np.mean((y[neighbour] - y) ** 2))
+    X_new, y_new = _interpolate_by_target(X, y, rng)
+    neighbour = nearest.kneighbors(X_new, return_distance=False)[:, 0]
+    values["nn_interp_mse"] = float(np.mean((y[neighbour] - y_new) ** 2))
+    return values, reasons
+
+
+def _interpolate_by_target(X, y, rng):
+    """One random point between each pair of consecutive rows sorted by y."""
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]
+    weight = rng.random_sample(y.size - 1)
+    X_new = X[:-1] + (X[1:] - X[:-1]) * weight[:, None]
+    y_new = y[:-1] + (y[1:] - y[:-1]) * weight
+    return X_new, y_new
+
+
 def complexity_features(X, y, *, max_samples, random_state):
-    """Data complexity meta-features of pymfe's ``complexity`` group.
+    """Data complexity meta-features.
+
+    pymfe's ``complexity`` group (names of :data:`COMPLEXITY_FEATURES`, for a
+    class target) and the regression measures of Lorena et al. (2018) (names
+    of :data:`REGRESSION_COMPLEXITY_FEATURES`, for a regression target). Every
+    name is always returned, NaN with a reason where it does not apply.
 
     Parameters
     ----------
@@ -568,61 +752,8 @@ def complexity_features(X, y, *, max_samples, random_state):
             values[name] = np.nan
             reasons[name] = pca_problem
 
-    supervised = [name for name in COMPLEXITY_FEATURES if name not in _UNSUPERVISED]
-
-    def undefined(reason):
-        for name in supervised:
-            values[name] = np.nan
-            reasons[name] = reason
-        return values, reasons
-
-    if y is None:
-        return undefined("needs a class target (y is None)")
-    if not _is_classification(y):
-        return undefined("defined for classification only")
-    classes, counts = np.unique(y, return_counts=True)
-    if classes.size < 2:
-        return undefined("needs at least two classes")
-    # Class codes 0..k-1 without gaps keep the pair indices aligned with pymfe's.
-    y = np.searchsorted(classes, y)
-
-    values["c1"] = float(
-        -np.sum((counts / n) * np.log(counts / n)) / np.log(classes.size)
-    )
-    imbalance = (classes.size - 1) / classes.size * np.sum(counts / (n - counts))
-    values["c2"] = float(1.0 - 1.0 / imbalance)
-    if p == 0:
-        for name in supervised:
-            if name not in ("c1", "c2"):
-                values[name] = np.nan
-                reasons[name] = "needs at least one attribute"
-        return values, reasons
-
-    pairs = list(combinations(range(classes.size), 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _feature_based(X, y, pairs, counts, values)
-
-    rows = _subsample(n, y, max_samples, random_state)
-    if rows.size < n:
-        # Stratified: each class keeps at least one row when max_samples
-        # allows; a class with one row has no same-class neighbour, which the
-        # measures below handle as pymfe does.
-        X, y = X[rows], np.searchsorted(np.unique(y[rows]), y[rows])
-        classes, counts = np.unique(y, return_counts=True)
-        pairs = list(combinations(range(classes.size), 2))
-    if classes.size < 2:
-        for name in ("l1", "l2", "l3", "n1", "n2", "n3", "n4", "t1", "lsc"):
-            values[name] = np.nan
-            reasons[name] = "needs at least two classes in the subsample"
-        for name in ("density", "cls_coef", "hubs"):
-            values[name] = np.nan
-            reasons[name] = reasons["n1"]
-        return values, reasons
-    # The SVMs are on the subsample too: liblinear's iterations, not only
-    # their cost, grow with the number of rows.
-    _linear(X, y, pairs, counts, seed, values)
-    _neighbourhood(X, y, seed, values)
-    for name, cause in _NAN_CAUSES.items():
-        if np.isnan(values[name]).any():
-            reasons[name] = cause
+    for measures in (_classification_measures, _regression_measures):
+        group_values, group_reasons = measures(X, y, max_samples, random_state, seed)
+        values.update(group_values)
+        reasons.update(group_reasons)
     return values, reasons
