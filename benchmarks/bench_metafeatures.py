@@ -189,7 +189,9 @@ def _write_readme(rows):
         "(approximate values, hence fewer equal ones on the large sets); "
         'pymfe\'s `groups="all"` on 20,000 x 50 needs more than 24 GB and is '
         "not run, its complexity group is timed on the first 1,000, 2,000 and "
-        "4,000 rows instead.\n\n"
+        "4,000 rows instead. Timings vary with the load of the shared machine "
+        "(pymfe's default groups on 20,000 x 50 took 43 s on a quieter run, 152 s "
+        "on this one); each pair of measurements runs back to back.\n\n"
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with "
         f"other jobs, Python {platform.python_version()}; run on "
         f"{time.strftime('%Y-%m-%d')}.\n\n"
