@@ -338,15 +338,15 @@ def store_summary(store):
         )
         if "groups" not in summary and len(datasets):
             summary["groups"] = int(datasets["group_id"].nunique())
+        failed = experiments[experiments["status"] != "ok"]
+        # An error is summarised by its exception type, a timeout or crash by its
+        # status.
+        kinds = failed["status"].where(
+            failed["status"] != "error",
+            failed["error"].fillna("").str.split(":").str[0],
+        )
         summary["errors"] = {
-            k: int(v)
-            for k, v in experiments.loc[experiments["status"] != "ok", "error"]
-            .fillna("")
-            .str.split(":")
-            .str[0]
-            .value_counts()
-            .head(10)
-            .items()
+            k: int(v) for k, v in kinds.value_counts().head(10).items()
         }
     return summary
 

@@ -1,5 +1,6 @@
 """The knowledge base shipped with skmeta, and reading any collected store."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -116,24 +117,32 @@ def compute_metafeatures(store, sources, extractor=None):
     settings = store.settings
     rows = {}
     missing = []
+    failed = []
     for dataset_id, record in store.dataset_records().items():
         if record.get("status") != "ok":
             continue
         if dataset_id not in sources:
             missing.append(dataset_id)
             continue
-        X, y, _, _ = prepare_dataset(
-            sources[dataset_id].load(),
-            settings["n_folds"],
-            settings["max_rows"],
-            settings["seed"],
-        )
         fitted = clone(extractor)
         if "target_type" in fitted.get_params():
             # Integer regression targets (counts) must not be read as classes.
             fitted.set_params(target_type=store.task)
-        fitted.fit(X, y)
-        rows[dataset_id] = _metafeature_row(fitted, X)
+        try:
+            X, y, _, _ = prepare_dataset(
+                sources[dataset_id].load(),
+                settings["n_folds"],
+                settings["max_rows"],
+                settings["seed"],
+            )
+            fitted.fit(X, y)
+            rows[dataset_id] = _metafeature_row(fitted, X)
+        except Exception as exc:  # one failing dataset must not lose the others
+            failed.append(dataset_id)
+            warnings.warn(
+                f"Meta-features of {dataset_id} failed ({type(exc).__name__}: "
+                f"{exc}); its previous row, if any, is kept."
+            )
     if missing and not rows:
         raise ValueError(
             f"None of the store's {len(missing)} datasets is among the sources "
