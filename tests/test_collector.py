@@ -516,3 +516,20 @@ def test_shipped_knowledge_base_loads():
             zip(kb.experiments["dataset_id"], kb.experiments["config_id"], strict=True)
         )
         assert len(keys) == len(set(keys))
+
+
+def test_metafeature_pass_with_the_real_extractor(tmp_path, toy_sources):
+    pytest.importorskip("skmeta.metafeatures")
+    from skmeta.metafeatures import MetaFeatureExtractor
+
+    collect(toy_sources, tmp_path, n_configs=0, progress=False, **FAST)
+    store = ExperimentStore.open(tmp_path / "classification")
+    with store.lock("metafeatures"):
+        compute_metafeatures(
+            store,
+            {s.dataset_id: s for s in toy_sources},
+            MetaFeatureExtractor(groups="general", random_state=0),
+        )
+    row = load_knowledge_base("classification", tmp_path).metafeatures.iloc[0]
+    # The toy classification frame: 150 rows, 3 attributes, 2 classes.
+    assert (row["nr_inst"], row["nr_attr"], row["nr_class"]) == (150, 3, 2)
