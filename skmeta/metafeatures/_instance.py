@@ -230,7 +230,10 @@ class InstanceHardness:
         nn_disagreement = (labels[:, 0] != reference).astype(float)
         freqs = counts / k
         with np.errstate(divide="ignore", invalid="ignore"):
-            entropy = -np.sum(np.where(freqs > 0, freqs * np.log(freqs), 0.0), axis=1)
+            # 0.0 - sum: no negative zero for a pure neighbourhood.
+            entropy = 0.0 - np.sum(
+                np.where(freqs > 0, freqs * np.log(freqs), 0.0), axis=1
+            )
             if n_classes > 1:
                 entropy /= np.log(n_classes)
 
