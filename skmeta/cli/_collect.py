@@ -16,7 +16,8 @@ def add_parser(subparsers):
             "Cross-validate random configurations of every model family (plus each "
             "family's defaults) on every dataset, appending each result to STORE. "
             "Run it again on the same store to resume: finished evaluations are "
-            "never repeated."
+            "never repeated, and --folds, --max-rows, --n-shared and --seed default "
+            "to the values the store was collected with."
         ),
     )
     collect.add_argument(
@@ -35,14 +36,12 @@ def add_parser(subparsers):
     collect.add_argument(
         "--n-shared",
         type=int,
-        default=20,
         help="how many of them are shared by all datasets of a task (20)",
     )
-    collect.add_argument("--folds", type=int, default=5, help="CV folds (5)")
+    collect.add_argument("--folds", type=int, help="CV folds (5)")
     collect.add_argument(
         "--max-rows",
         type=int,
-        default=3000,
         help="subsample larger datasets to this many rows; 0 for no cap (3000)",
     )
     collect.add_argument(
@@ -62,7 +61,7 @@ def add_parser(subparsers):
     collect.add_argument(
         "--families", nargs="+", metavar="NAME", help="only these model families"
     )
-    collect.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    collect.add_argument("--seed", type=int, help="random seed (0)")
     collect.add_argument(
         "--compact-every",
         type=float,
@@ -231,12 +230,39 @@ def _sources_from_args(args):
     return resolved
 
 
+# Defaults of the settings a store records; resuming takes the store's own values.
+_SETTING_DEFAULTS = {"folds": 5, "max_rows": 3000, "n_shared": 20, "seed": 0}
+_SETTING_KEYS = {"folds": "n_folds", "max_rows": "max_rows", "n_shared": "n_shared"}
+
+
+def _fill_settings(args):
+    """Fill unset settings from an existing store at ``--store``, else defaults."""
+    from skmeta.metalearning import ExperimentStore
+
+    root = Path(args.store)
+    candidates = [root, root / "classification", root / "regression"]
+    stored = next(
+        (
+            ExperimentStore.open(p).settings
+            for p in candidates
+            if (p / "store.json").exists()
+        ),
+        {},
+    )
+    for name, default in _SETTING_DEFAULTS.items():
+        if getattr(args, name) is None:
+            key = _SETTING_KEYS.get(name, name)
+            value = stored.get(key, default)
+            setattr(args, name, 0 if value is None and name == "max_rows" else value)
+
+
 def run_collect(args):
     """Run ``skmeta collect``."""
     import contextlib
 
     from skmeta.metalearning import collect
 
+    _fill_settings(args)
     sources = _sources_from_args(args)
     context = contextlib.nullcontext()
     n_jobs = args.n_jobs
