@@ -535,3 +535,18 @@ def test_metafeature_pass_with_the_real_extractor(tmp_path, toy_sources):
     row = load_knowledge_base("classification", tmp_path).metafeatures.iloc[0]
     # The toy classification frame: 150 rows, 3 attributes, 2 classes.
     assert (row["nr_inst"], row["nr_attr"], row["nr_class"]) == (150, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_folds": 1}, "n_folds must be >= 2; got 1"),
+        ({"n_configs": -1}, "n_configs must be >= 0"),
+        ({"max_rows": 5}, "at least 10 rows per fold; got 5"),
+        ({"time_limit": 0}, "time_limit must be None or > 0"),
+    ],
+)
+def test_invalid_arguments(tmp_path, toy_sources, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        collect(toy_sources, tmp_path, progress=False, **kwargs)
+    assert not any(tmp_path.iterdir())

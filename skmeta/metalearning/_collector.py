@@ -350,6 +350,7 @@ def collect(
         Counts of this run: ``evaluated``, ``ok``, ``error``, ``timeout``,
         ``crashed``, ``skipped_datasets`` and ``remaining``.
     """
+    _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit)
     settings = {
         "n_folds": int(n_folds),
         "max_rows": None if max_rows is None else int(max_rows),
@@ -358,7 +359,9 @@ def collect(
         "search_space_version": SearchSpace("classification").version,
     }
     sources = _resolve_tasks(sources)
-    tasks = sorted({s.task for s in sources}) or list(TASKS)
+    if not sources:
+        raise ValueError("No datasets to collect: every source failed to load.")
+    tasks = sorted({s.task for s in sources})
     stores = _open_stores(store, tasks, settings)
     with _locked(stores):
         plan = _Plan(sources, stores, settings, n_configs, families)
@@ -410,6 +413,25 @@ def collect(
             plan.remaining(set().union(*(s.done_keys() for s in stores.values())))
         )
     return counts
+
+
+def _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit):
+    checks = [
+        (n_configs >= 0, f"n_configs must be >= 0; got {n_configs}."),
+        (n_shared >= 0, f"n_shared must be >= 0; got {n_shared}."),
+        (n_folds >= 2, f"n_folds must be >= 2; got {n_folds}."),
+        (
+            max_rows is None or max_rows >= 10 * n_folds,
+            f"max_rows must be None or at least 10 rows per fold; got {max_rows}.",
+        ),
+        (
+            time_limit is None or time_limit > 0,
+            f"time_limit must be None or > 0 seconds; got {time_limit}.",
+        ),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(message)
 
 
 def _resolve_tasks(sources):
