@@ -23,6 +23,7 @@ from sklearn.svm import SVC
 from skmeta import HyperbandSearchCV
 from skmeta.model_selection import (
     ParameterAdapter,
+    PartialFitAdapter,
     ResourceAdapter,
     hyperband_schedule,
 )
@@ -128,6 +129,26 @@ def test_partial_fit_survivors_are_continued(iris):
     assert results["n_resources_trained"].sum() == 69
     assert sum(b["total_resources"] for b in search.plan_) == 69
     assert search.best_estimator_.n_passes_ == 9
+
+
+def test_partial_fit_in_batches(iris):
+    X, y = iris
+    PassCounter.CALLS = 0
+    search = HyperbandSearchCV(
+        PassCounter(),
+        {"quality": list(np.linspace(0, 1, 30))},
+        resource=PartialFitAdapter(batch_size=40),
+        max_resources=9,
+        scoring=_quality_and_work("n_passes_"),
+        refit="quality",
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    # A training fold has 100 rows: 3 calls of at most 40 rows per pass.
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_work"], 3 * search.cv_results_["n_resources"]
+    )
+    assert PassCounter.CALLS == 3 * 69 * 3 + 4 * 9
 
 
 def test_warm_start_growth_is_used(iris):

@@ -6,7 +6,11 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import resample
 
-from ..utils._sklearn_compat import _check_method_params, _safe_indexing
+from ..utils._sklearn_compat import (
+    _check_method_params,
+    _num_samples,
+    _safe_indexing,
+)
 
 __all__ = [
     "ParameterAdapter",
@@ -257,7 +261,7 @@ class SubsampleAdapter(ResourceAdapter):
         max_resources : int
             ``n_samples``.
         """
-        return X.shape[0] if hasattr(X, "shape") else len(X)
+        return _num_samples(X)
 
     def default_min_resources(self, estimator, X, y, n_splits):
         """Enough samples for every class in every fold, as sklearn's "smallest".
@@ -627,14 +631,23 @@ class PartialFitAdapter(ResourceAdapter):
         """
         classes = getattr(self, "classes_", None)
         extra = {} if classes is None else {"classes": classes}
-        n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
-        step = self.batch_size or n_rows
-        batches = [np.arange(i, min(i + step, n_rows)) for i in range(0, n_rows, step)]
+        n_rows = _num_samples(X)
+        if self.batch_size is None or self.batch_size >= n_rows:
+            # The whole fold in one call: no copy of X per pass.
+            batches = [(X, y, fit_params)]
+        else:
+            batches = []
+            for start in range(0, n_rows, self.batch_size):
+                rows = np.arange(start, min(start + self.batch_size, n_rows))
+                batches.append(
+                    (
+                        _safe_indexing(X, rows),
+                        None if y is None else _safe_indexing(y, rows),
+                        _check_method_params(X, params=fit_params, indices=rows),
+                    )
+                )
         for _ in range(n_resources - n_resources_done):
-            for batch in batches:
-                X_batch = _safe_indexing(X, batch)
-                params = _check_method_params(X, params=fit_params, indices=batch)
-                y_batch = None if y is None else _safe_indexing(y, batch)
+            for X_batch, y_batch, params in batches:
                 estimator.partial_fit(X_batch, y_batch, **extra, **params)
         return estimator
 

@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.validation import _num_samples, check_is_fitted, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from ..utils._sklearn_compat import (
     BaseSearchCV,
@@ -22,6 +22,7 @@ from ..utils._sklearn_compat import (
     _fit_context,
     _insert_error_scores,
     _MultimetricScorer,
+    _num_samples,
     _safe_split,
     _score,
     _warn_or_raise_about_fit_failures,

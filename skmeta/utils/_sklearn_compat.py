@@ -27,6 +27,7 @@ from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import (
     _check_method_params,
     _check_sample_weight,
+    _num_samples,
     validate_data,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_insert_error_scores",
+    "_num_samples",
     "_safe_indexing",
     "_safe_split",
     "_score",
