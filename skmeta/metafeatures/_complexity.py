@@ -379,6 +379,10 @@ def _f4_pair(X, in_i, in_j):
             inside = np.zeros(view.shape, dtype=bool)
         best = int(np.argmin(inside.sum(axis=0)))
         rows = inside[:, best]
+        if rows.all():
+            # The best attribute overlaps everywhere, so every attribute does:
+            # no later step can discard a row.
+            break
         sub, is_i, is_j = sub[rows], is_i[rows], is_j[rows]
         attrs = np.delete(attrs, best)
     return sub.shape[0]
