@@ -195,7 +195,7 @@ def test_instance_hardness_regression_and_unsupervised():
     out = unsup.transform(X)
     # k = 10 neighbours, the row itself excluded: mean >= nearest.
     assert (out[:, 1] >= out[:, 0]).all()
-    with pytest.raises(ValueError, match="at least 2 rows"):
+    with pytest.raises(ValueError, match="at least 2 rows and 1 column"):
         InstanceHardness().fit(X[:1], y[:1])
     with pytest.raises(ValueError, match="expected"):
         unsup.transform(X[:, :3])

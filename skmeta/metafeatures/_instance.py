@@ -105,10 +105,10 @@ class InstanceHardness:
             The fitted object.
         """
         X = np.asarray(X, dtype=float)
-        if X.ndim != 2 or X.shape[0] < 2:
+        if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
             raise ValueError(
-                "InstanceHardness needs a 2-D array with at least 2 rows, got "
-                f"shape {X.shape}."
+                "InstanceHardness needs a 2-D array with at least 2 rows and 1 "
+                f"column, got shape {X.shape}."
             )
         if (
             not isinstance(self.n_neighbors, numbers.Integral)
@@ -173,8 +173,7 @@ class InstanceHardness:
         kk = self._k + 1
         part = np.argpartition(dist, kk - 1, axis=1)[:, :kk]
         part_dist = np.take_along_axis(dist, part, axis=1)
-        # Nearest first; equal distances by fitted index, so that the result
-        # does not depend on how the rows are chunked.
+        # Nearest first, equal distances in the order of the fitted rows.
         order = np.lexsort((part, part_dist), axis=1)
         cand = np.take_along_axis(part, order, axis=1)
         cand_dist = np.take_along_axis(part_dist, order, axis=1)
