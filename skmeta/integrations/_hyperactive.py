@@ -452,14 +452,23 @@ class HyperbandOptimizer(BaseOptimizer):
             )
         # Validates the space as RandomSearchSk does, before any evaluation.
         ParameterSampler(search_space, 1)
-        if isinstance(resource, ResourceAdapter) or resource == "partial_fit":
+        if resource == "partial_fit":
             raise ValueError(
-                f"resource={resource!r} continues training between rungs, which "
+                "resource='partial_fit' continues training between rungs, which "
                 "Hyperactive's experiments cannot express: experiment.score "
                 "keeps no model from one call to the next. Use "
                 "skmeta.HyperbandSearchCV(estimator, param_distributions, "
-                f"resource={resource!r}), or here resource='n_samples' or an "
+                "resource='partial_fit'), or here resource='n_samples' or an "
                 "estimator parameter such as 'max_iter'."
+            )
+        if isinstance(resource, ResourceAdapter):
+            raise ValueError(
+                f"resource={resource!r} is a ResourceAdapter, which trains the "
+                "model itself, while in Hyperactive the experiment trains it. "
+                "Pass the resource by name ('n_samples' or an estimator "
+                "parameter such as 'max_iter'), or keep the adapter (and its "
+                "continuation of survivors) with skmeta.HyperbandSearchCV("
+                "estimator, param_distributions, resource=adapter)."
             )
         if not isinstance(resource, str):
             raise TypeError(
