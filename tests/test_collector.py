@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import re
 import signal
 import subprocess
@@ -355,6 +356,34 @@ def test_hung_fit_is_killed_and_recorded_as_timeout():
     assert time.monotonic() - start < 10
     assert child.poll() == -signal.SIGKILL
     # The evaluator starts a fresh process for the next evaluation.
+    assert evaluator.evaluate(knn, 60)["status"] == "ok"
+    evaluator.close()
+
+
+class SuicidalClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit kills its own process, as the OOM killer would."""
+
+    def fit(self, X, y):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_dying_worker_is_retried_then_recorded_as_crashed():
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    y = np.r_[np.zeros(10), np.ones(10)]
+    request = {
+        "task": "classification",
+        "config": None,
+        "estimator": SuicidalClassifier(),
+        "X": X,
+        "y": y,
+        "splits": list(StratifiedKFold(2).split(X, y)),
+        "seed": 0,
+    }
+    evaluator = IsolatedEvaluator()
+    result = evaluator.evaluate(request, time_limit=60)
+    assert result["status"] == "crashed"
+    assert f"exit code {-signal.SIGKILL}" in result["error"]
+    knn = {**request, "estimator": None, "config": {"family": "knn", "params": {}}}
     assert evaluator.evaluate(knn, 60)["status"] == "ok"
     evaluator.close()
 

@@ -311,31 +311,36 @@ class IsolatedEvaluator:
             (the child is killed and replaced), ``status="crashed"`` when the child
             died twice on this request (e.g. killed for lack of memory).
         """
-        for attempt in range(2):
-            if self._process is None or self._process.poll() is not None:
-                self._start()
-            start = time.perf_counter()
-            deadline = None if time_limit is None else time.monotonic() + time_limit
-            try:
-                _write_frame(self._process.stdin.fileno(), request)
-                return _read_frame(self._process.stdout.fileno(), deadline)
-            except TimeoutError:
-                self._kill()
-                return {
-                    "status": "timeout",
-                    "error": f"stopped after the time limit of {time_limit:g} s",
-                    "wall_time": time.perf_counter() - start,
-                }
-            except (EOFError, BrokenPipeError):
-                code = self._process.wait()
-                self._process = None
-                if attempt == 1:
-                    return {
-                        "status": "crashed",
-                        "error": f"worker process died (exit code {code})",
-                        "wall_time": time.perf_counter() - start,
-                    }
-        raise AssertionError("unreachable")
+        result = self._attempt(request, time_limit)
+        if result["status"] == "crashed":
+            # A child can die for reasons of its own (a stray signal, the
+            # machine's memory pressure): the request gets one more, fresh process.
+            result = self._attempt(request, time_limit)
+        return result
+
+    def _attempt(self, request, time_limit):
+        if self._process is None or self._process.poll() is not None:
+            self._start()
+        start = time.perf_counter()
+        deadline = None if time_limit is None else time.monotonic() + time_limit
+        try:
+            _write_frame(self._process.stdin.fileno(), request)
+            return _read_frame(self._process.stdout.fileno(), deadline)
+        except TimeoutError:
+            self._kill()
+            return {
+                "status": "timeout",
+                "error": f"stopped after the time limit of {time_limit:g} s",
+                "wall_time": time.perf_counter() - start,
+            }
+        except (EOFError, BrokenPipeError):
+            code = self._process.wait()
+            self._process = None
+            return {
+                "status": "crashed",
+                "error": f"worker process died (exit code {code})",
+                "wall_time": time.perf_counter() - start,
+            }
 
 
 _LOCAL = threading.local()
