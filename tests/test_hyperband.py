@@ -464,6 +464,7 @@ def test_state_travels_through_process_workers(iris):
 @pytest.mark.parametrize("processes", [False, True])
 def test_dask_local_cluster(binary, processes):
     distributed = pytest.importorskip("distributed")
+    import dask
     from joblib import parallel_backend
 
     X, y = binary
@@ -471,16 +472,24 @@ def test_dask_local_cluster(binary, processes):
     space = {"alpha": loguniform(1e-5, 1e-1)}
     expected = HyperbandSearchCV(SGDClassifier(random_state=0), space, **kwargs)
     expected.fit(X, y)
+    # Generous timeouts: worker processes start slowly on a loaded 2-core runner.
     with (
+        dask.config.set(
+            {
+                "distributed.comm.timeouts.connect": "120s",
+                "distributed.comm.timeouts.tcp": "120s",
+                "distributed.deploy.lost-worker-timeout": "120s",
+            }
+        ),
         distributed.LocalCluster(
-            n_workers=2 if processes else 1,
+            n_workers=1,
             threads_per_worker=1 if processes else 2,
             processes=processes,
             protocol="tcp",
             host="127.0.0.1",
             dashboard_address=None,
         ) as cluster,
-        distributed.Client(cluster),
+        distributed.Client(cluster, timeout="120s"),
         parallel_backend("dask"),
     ):
         search = HyperbandSearchCV(

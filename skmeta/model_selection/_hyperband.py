@@ -7,11 +7,11 @@ from copy import deepcopy
 from traceback import format_exc
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy.stats import rankdata
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
 from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from ..utils._sklearn_compat import (
@@ -464,7 +464,7 @@ class HyperbandSearchCV(BaseSearchCV):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), default=None
-            Needed only when ``max_resources`` or ``min_resources`` is "auto".
+            Needed with ``resource="n_samples"``, whose budgets count samples.
 
         y : array-like of shape (n_samples,), default=None
             The targets, for the "auto" ``min_resources`` of a classifier.
