@@ -487,7 +487,7 @@ def test_dask_local_cluster(binary, processes):
             processes=processes,
             protocol="tcp",
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         distributed.Client(cluster, timeout="120s"),
         parallel_backend("dask"),
