@@ -171,6 +171,27 @@ def test_warm_start_growth_is_used(iris):
     assert search.best_estimator_.warm_start is False
 
 
+def test_warm_start_off_retrains_every_rung(iris):
+    X, y = iris
+    TreeCounter.BUILT = 0
+    search = HyperbandSearchCV(
+        TreeCounter(),
+        {"quality": list(np.linspace(0, 1, 30))},
+        resource=ParameterAdapter("n_estimators", warm_start=False),
+        max_resources=9,
+        scoring=_quality_and_work("n_units_"),
+        refit="quality",
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    # Retraining: 9 + 9 + 9 + 15 + 9 + 27 = 78 units per fold.
+    assert TreeCounter.BUILT == 78 * 3 + 9
+    results = search.cv_results_
+    np.testing.assert_array_equal(
+        results["n_resources_trained"], results["n_resources"]
+    )
+
+
 def test_non_cumulative_warm_start_trains_the_increment(iris):
     class MoreIterations(TreeCounter):
         """Warm start trains ``n_estimators`` more units, like SGD's max_iter."""

@@ -1,6 +1,7 @@
 """Resource adapters: how an estimator is trained on a partial budget."""
 
 import copy
+import numbers
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -434,11 +435,16 @@ class ParameterAdapter(ResourceAdapter):
         """
         params = estimator.get_params()
         if self.parameter not in params:
+            integer_params = sorted(
+                name
+                for name, value in params.items()
+                if isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            )
             raise ValueError(
                 f"resource={self.parameter!r} is neither 'n_samples', "
                 f"'partial_fit' nor a parameter of {type(estimator).__name__}. "
-                "Use one of 'n_samples', 'partial_fit' or an integer parameter "
-                f"such as {sorted(params)[:8]}, or a ResourceAdapter."
+                "Use 'n_samples', 'partial_fit', one of its integer parameters "
+                f"{integer_params}, or a ResourceAdapter."
             )
         if self.parameter in _space_names(param_distributions):
             raise ValueError(
