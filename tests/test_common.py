@@ -5,6 +5,11 @@ expected failure must carry its reason; ``EXPECTED_FAILED_CHECKS`` is empty unle
 check truly cannot apply.
 """
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +23,8 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skmeta import HyperbandSearchCV, MetaFeatureExtractor
+from skmeta import HyperbandSearchCV, MetaFeatureExtractor, MetaModelSelector
+from skmeta.metalearning._toy import make_toy_knowledge_base
 
 INSTANCES = [
     HyperbandSearchCV(
@@ -55,6 +61,22 @@ INSTANCES = [
 INSTANCES += [
     MetaFeatureExtractor(random_state=0),
     MetaFeatureExtractor(["general", "info-theory"], ["mean", "max"]),
+]
+
+# MetaModelSelector learns from a small synthetic knowledge base (a second or two to
+# write) and verifies among quick families only, so that its checks run in seconds.
+_TOY_KB = Path(tempfile.mkdtemp(prefix="skmeta-toy-kb-"))
+atexit.register(shutil.rmtree, _TOY_KB, ignore_errors=True)
+INSTANCES += [
+    MetaModelSelector(
+        task=task,
+        knowledge_base=str(make_toy_knowledge_base(_TOY_KB / task, task)),
+        families=["logistic_regression", "ridge", "knn", "decision_tree"],
+        n_verify=2,
+        cv=2,
+        random_state=0,
+    )
+    for task in ("classification", "regression")
 ]
 
 # {estimator class name: {check name: reason}}

@@ -1,0 +1,657 @@
+"""The meta-model: predict a configuration's score on a dataset from meta-features.
+
+A *meta-dataset* has one row per (dataset, configuration) evaluation of a knowledge
+base: the dataset's meta-features (columns prefixed ``mf:``), then the
+configuration's encoding (:meth:`SearchSpace.encode`), and as target the measured
+score, raw or normalised per dataset. :class:`MetaModel` fits a meta-regressor on it
+and predicts, for a new dataset's meta-features, the score of any configuration.
+"""
+
+import os
+import threading
+import warnings
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.ensemble import (
+    HistGradientBoostingRegressor,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import RidgeCV
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from ._knowledge_base import load_knowledge_base
+from ._search_space import SEARCH_SPACE_VERSION, SearchSpace, config_id
+
+# The prefix of meta-feature columns in a meta-dataset, so that a meta-regressor
+# (e.g. the nearest-datasets one) can tell dataset columns from configuration ones.
+MF_PREFIX = "mf:"
+
+# scikit-learn scorer name -> (knowledge-base column, sign making greater better).
+SCORINGS = {
+    "classification": {
+        "balanced_accuracy": ("balanced_accuracy", 1.0),
+        "accuracy": ("accuracy", 1.0),
+        "roc_auc": ("roc_auc", 1.0),
+        "roc_auc_ovr": ("roc_auc", 1.0),
+        "neg_log_loss": ("log_loss", -1.0),
+    },
+    "regression": {
+        "r2": ("r2", 1.0),
+        "neg_root_mean_squared_error": ("rmse", -1.0),
+        "neg_mean_absolute_error": ("mae", -1.0),
+    },
+}
+DEFAULT_SCORING = {"classification": "balanced_accuracy", "regression": "r2"}
+
+# The meta-feature groups the meta-model reads. Landmarking is left out: on 2,000
+# rows it costs about 3 s, ten times all the other default groups together, which
+# alone would break the one-second recommendation budget (see doc/meta_model.rst).
+METAFEATURE_GROUPS = ("general", "statistical", "info-theory", "model-based")
+
+# A raw R^2 far below -1 (a diverging linear model) says only "useless"; without a
+# floor a few such values would dominate a squared-error fit.
+_RAW_FLOOR = {"r2": -1.0}
+
+TARGETS = ("raw", "normalised")
+
+# The default meta-model's regressor, chosen by benchmarks/meta_model_study.py.
+DEFAULT_META_REGRESSOR = "random_forest"
+
+
+def resolve_scoring(task, scoring):
+    """Return ``(scorer name, knowledge-base column, sign)`` for ``scoring``.
+
+    Raises a ValueError listing the supported names when the knowledge base holds no
+    measurement of ``scoring``: the meta-model can only predict what was measured.
+    """
+    scoring = DEFAULT_SCORING[task] if scoring is None else scoring
+    known = SCORINGS[task]
+    if not isinstance(scoring, str) or scoring not in known:
+        raise ValueError(
+            f"scoring={scoring!r} cannot be predicted: the {task} knowledge base "
+            f"measures only {sorted(known)}. Pass one of these names (or None for "
+            f"{DEFAULT_SCORING[task]!r})."
+        )
+    column, sign = known[scoring]
+    return scoring, column, sign
+
+
+_NAMES_LOCK = threading.Lock()
+_GROUP_NAMES = {}
+
+
+def metafeature_names(task, groups=METAFEATURE_GROUPS):
+    """Names :class:`MetaFeatureExtractor` returns for ``groups`` and ``task``.
+
+    The set of names does not depend on the data (undefined values are NaN), so it
+    is read once from a small synthetic dataset and cached.
+    """
+    key = (task, tuple(groups))
+    with _NAMES_LOCK:
+        if key not in _GROUP_NAMES:
+            from skmeta.metafeatures import MetaFeatureExtractor
+
+            rng = np.random.RandomState(0)
+            X = rng.normal(size=(40, 3))
+            y = (
+                np.repeat([0, 1], 20)
+                if task == "classification"
+                else rng.normal(size=40)
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                extractor = MetaFeatureExtractor(
+                    groups=list(groups), target_type=task, random_state=0
+                ).fit(X, y)
+            _GROUP_NAMES[key] = list(extractor.meta_features_.index)
+        return list(_GROUP_NAMES[key])
+
+
+def _finite(frame):
+    return frame.replace([np.inf, -np.inf], np.nan)
+
+
+def build_meta_dataset(kb, task, scoring=None, metafeatures=None):
+    """Assemble the meta-dataset of a knowledge base.
+
+    Parameters
+    ----------
+    kb : Bunch
+        As returned by :func:`load_knowledge_base`.
+    task : {"classification", "regression"}
+    scoring : str, default=None
+        A scorer name of :data:`SCORINGS`; the task's default when None.
+    metafeatures : list of str, default=None
+        Meta-feature columns to use; those of :data:`METAFEATURE_GROUPS` when None.
+
+    Returns
+    -------
+    Bunch
+        ``X`` (DataFrame: ``mf:<name>`` columns, then the configuration encoding),
+        ``raw`` (the score, greater is better; failed evaluations get their
+        dataset's worst score), ``normalised`` (``(raw - min) / (max - min)`` per
+        dataset), ``dataset_id``, ``group_id``, ``config_id``, ``family``,
+        ``configs`` (list of dict), ``metafeatures`` (DataFrame, one row per
+        dataset, unprefixed), ``scoring``, ``column``.
+    """
+    from sklearn.utils import Bunch
+
+    scoring, column, sign = resolve_scoring(task, scoring)
+    experiments = kb.experiments
+    table = kb.metafeatures
+    if len(experiments) == 0:
+        raise ValueError(
+            f"The knowledge base at {kb.path} holds no experiments; collect some with "
+            "'skmeta collect'."
+        )
+    if table is None or len(table) == 0:
+        raise ValueError(
+            f"The knowledge base at {kb.path} has no dataset meta-features yet; run "
+            f"'skmeta kb metafeatures {kb.path} --pmlb DIR' (the sources it was "
+            "collected from) first."
+        )
+    if metafeatures is None:
+        metafeatures = metafeature_names(task)
+    missing = [name for name in metafeatures if name not in table.columns]
+    if missing:
+        raise ValueError(
+            f"The knowledge base's meta-feature table lacks {len(missing)} of the "
+            f"meta-features the meta-model reads (e.g. {missing[:3]}); recompute it "
+            "with 'skmeta kb metafeatures' using this version of skmeta."
+        )
+    space = SearchSpace(task)
+    experiments = experiments[
+        experiments["dataset_id"].isin(table.index)
+        & experiments["family"].isin(space.families)
+    ]
+    ok = experiments["status"] == "ok"
+    score = pd.to_numeric(experiments[column], errors="coerce") * sign
+    score = score.where(ok)
+    if column in _RAW_FLOOR:
+        score = score.clip(lower=_RAW_FLOOR[column])
+    # An evaluation that ran but has no such metric (log-loss of a model without
+    # probabilities) says nothing; one that failed is as bad as the worst.
+    keep = ~(ok & score.isna())
+    experiments, score, ok = experiments[keep], score[keep], ok[keep]
+    worst = score.groupby(experiments["dataset_id"]).transform("min")
+    score = score.fillna(worst)
+    usable = score.notna()
+    experiments, score = experiments[usable], score[usable]
+    counts = experiments.groupby("dataset_id")["config_id"].transform("size")
+    experiments, score = experiments[counts >= 2], score[counts >= 2]
+    if len(experiments) == 0:
+        raise ValueError(
+            f"The knowledge base at {kb.path} has no dataset with two or more scored "
+            f"configurations for {scoring!r}."
+        )
+    experiments = experiments.reset_index(drop=True)
+    score = score.reset_index(drop=True).to_numpy(dtype=float)
+    dataset_id = experiments["dataset_id"].to_numpy()
+    low = pd.Series(score).groupby(dataset_id).transform("min").to_numpy()
+    high = pd.Series(score).groupby(dataset_id).transform("max").to_numpy()
+    span = high - low
+    # Every configuration equally good: all are the best.
+    normalised = np.where(span > 0, (score - low) / np.where(span > 0, span, 1), 1.0)
+
+    mf = _finite(table[metafeatures].astype(float))
+    rows = mf.loc[dataset_id].reset_index(drop=True)
+    rows.columns = [MF_PREFIX + name for name in metafeatures]
+    configs = [
+        {"family": f, "params": p}
+        for f, p in zip(experiments["family"], experiments["params"], strict=True)
+    ]
+    X = pd.concat([rows, space.encode(configs)], axis=1)
+    datasets = kb.datasets
+    if len(datasets) and "group_id" in datasets.columns:
+        group_of = datasets["group_id"].to_dict()
+        group_id = np.array([group_of.get(d) or d for d in dataset_id], dtype=object)
+    else:
+        group_id = dataset_id.copy()
+    return Bunch(
+        X=X,
+        raw=score,
+        normalised=normalised,
+        dataset_id=dataset_id,
+        group_id=group_id,
+        config_id=experiments["config_id"].to_numpy(),
+        family=experiments["family"].to_numpy(),
+        configs=configs,
+        metafeatures=mf.loc[np.unique(dataset_id)],
+        scoring=scoring,
+        column=column,
+        task=task,
+    )
+
+
+def meta_rows(metafeatures, configs, space):
+    """Meta-dataset rows pairing one dataset's meta-features with ``configs``.
+
+    Parameters
+    ----------
+    metafeatures : Series
+        Indexed by (unprefixed) meta-feature name.
+    configs : list of dict
+    space : SearchSpace
+
+    Returns
+    -------
+    DataFrame
+    """
+    encoded = space.encode(configs)
+    values = np.asarray(metafeatures, dtype=float)
+    values = np.where(np.isfinite(values), values, np.nan)
+    block = pd.DataFrame(
+        np.repeat(values[None, :], len(configs), axis=0),
+        columns=[MF_PREFIX + str(name) for name in metafeatures.index],
+    )
+    return pd.concat([block, encoded], axis=1)
+
+
+class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
+    """Predict a configuration's score from its nearest configurations on the
+    nearest datasets.
+
+    A meta-dataset row is a dataset (its ``mf:`` columns) and a configuration (the
+    other columns). The datasets seen in ``fit`` are compared by L1 distance on
+    min-max scaled meta-features (as auto-sklearn 1 does); on each of the
+    ``n_neighbors`` nearest, the configuration of the same family closest to the
+    queried one (L1 on standardised hyperparameters, a hyperparameter set on one
+    side only counting as a full difference) gives its score; the prediction is
+    their mean weighted by inverse dataset distance.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        Number of nearest datasets.
+    """
+
+    def __init__(self, n_neighbors=5):
+        self.n_neighbors = n_neighbors
+
+    def _split(self, X):
+        X = pd.DataFrame(X)
+        is_mf = np.array([str(c).startswith(MF_PREFIX) for c in X.columns])
+        if not is_mf.any() or is_mf.all():
+            raise ValueError(
+                "NearestDatasetsRegressor needs meta-feature columns prefixed "
+                f"{MF_PREFIX!r} and configuration columns; got {list(X.columns)[:5]}..."
+            )
+        return X.loc[:, is_mf].to_numpy(float), X.loc[:, ~is_mf]
+
+    def fit(self, X, y):
+        """Store the datasets and their evaluations.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            A meta-dataset (see :func:`build_meta_dataset`).
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        mf, config = self._split(X)
+        y = np.asarray(y, dtype=float)
+        mf = np.where(np.isfinite(mf), mf, np.nan)
+        self.mf_min_ = np.nanmin(np.where(np.isnan(mf), np.inf, mf), axis=0)
+        self.mf_max_ = np.nanmax(np.where(np.isnan(mf), -np.inf, mf), axis=0)
+        keys, dataset_index = np.unique(
+            np.nan_to_num(mf, nan=-1e300), axis=0, return_inverse=True
+        )
+        self.n_datasets_ = len(keys)
+        first = np.array(
+            [np.flatnonzero(dataset_index == d)[0] for d in range(len(keys))]
+        )
+        self.datasets_ = self._scale(mf[first])
+        family_columns = [c for c in config.columns if str(c).startswith("family=")]
+        self.family_columns_ = family_columns
+        self.hp_columns_ = [c for c in config.columns if c not in family_columns]
+        hp = config[self.hp_columns_].to_numpy(float)
+        self.hp_mean_ = np.nan_to_num(np.nanmean(hp, axis=0)) if len(hp) else None
+        std = np.nan_to_num(np.nanstd(hp, axis=0))
+        self.hp_scale_ = np.where(std > 0, std, 1.0)
+        self.family_ = config[family_columns].to_numpy(float).argmax(axis=1)
+        self.hp_ = (hp - self.hp_mean_) / self.hp_scale_
+        self.dataset_index_ = dataset_index
+        self.y_ = y
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _scale(self, mf):
+        span = self.mf_max_ - self.mf_min_
+        span = np.where(np.isfinite(span) & (span > 0), span, 1.0)
+        scaled = (mf - self.mf_min_) / span
+        # A meta-feature undefined on a dataset sits mid-range: no evidence either way.
+        return np.where(np.isfinite(scaled), scaled, 0.5)
+
+    def predict(self, X):
+        """Predict the score of each (dataset, configuration) row.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        mf, config = self._split(X)
+        hp = (config[self.hp_columns_].to_numpy(float) - self.hp_mean_) / self.hp_scale_
+        family = config[self.family_columns_].to_numpy(float).argmax(axis=1)
+        scaled = self._scale(np.where(np.isfinite(mf), mf, np.nan))
+        out = np.empty(len(scaled))
+        k = min(self.n_neighbors, self.n_datasets_)
+        keys, inverse = np.unique(scaled, axis=0, return_inverse=True)
+        for q, key in enumerate(keys):
+            rows = np.flatnonzero(inverse == q)
+            distance = np.abs(self.datasets_ - key).sum(axis=1)
+            neighbours = np.argsort(distance, kind="stable")[:k]
+            weights = 1.0 / (distance[neighbours] + 1e-6)
+            total = np.zeros(len(rows))
+            weight_sum = np.zeros(len(rows))
+            for d, w in zip(neighbours, weights, strict=True):
+                theirs = np.flatnonzero(self.dataset_index_ == d)
+                for fam in np.unique(family[rows]):
+                    mine = rows[family[rows] == fam]
+                    same = theirs[self.family_[theirs] == fam]
+                    if len(same) == 0:
+                        continue
+                    a, b = hp[mine][:, None, :], self.hp_[same][None, :, :]
+                    diff = np.abs(a - b)
+                    one_sided = np.isnan(a) != np.isnan(b)
+                    diff = np.where(one_sided, 3.0, np.nan_to_num(diff))
+                    nearest = same[diff.sum(axis=2).argmin(axis=1)]
+                    position = np.searchsorted(rows, mine)
+                    total[position] += w * self.y_[nearest]
+                    weight_sum[position] += w
+            fallback = float(np.mean(self.y_))
+            out[rows] = np.where(
+                weight_sum > 0,
+                total / np.where(weight_sum > 0, weight_sum, 1),
+                fallback,
+            )
+        return out
+
+
+def make_meta_regressor(name="random_forest", random_state=0):
+    """One of the meta-regressors compared in the study, configured as there.
+
+    Parameters
+    ----------
+    name : {"linear", "random_forest", "gradient_boosting", "nearest_datasets", \
+            "mlp"}, default="random_forest"
+    random_state : int, default=0
+
+    Returns
+    -------
+    estimator
+        A regressor that accepts NaN in its input.
+    """
+    if name == "linear":
+        return make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True),
+            StandardScaler(),
+            RidgeCV(alphas=np.logspace(-2, 4, 13)),
+        )
+    if name == "random_forest":
+        return RandomForestRegressor(
+            n_estimators=100,
+            min_samples_leaf=3,
+            max_features=0.3,
+            n_jobs=1,
+            random_state=random_state,
+        )
+    if name == "gradient_boosting":
+        return HistGradientBoostingRegressor(
+            learning_rate=0.05,
+            max_iter=300,
+            max_leaf_nodes=31,
+            min_samples_leaf=20,
+            random_state=random_state,
+        )
+    if name == "nearest_datasets":
+        return NearestDatasetsRegressor(n_neighbors=5)
+    if name == "mlp":
+        return make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True),
+            StandardScaler(),
+            MLPRegressor(
+                hidden_layer_sizes=(128, 64),
+                alpha=1e-3,
+                early_stopping=True,
+                max_iter=300,
+                random_state=random_state,
+            ),
+        )
+    raise ValueError(
+        f"Unknown meta-regressor {name!r}; choose among {sorted(META_REGRESSORS)}."
+    )
+
+
+META_REGRESSORS = (
+    "linear",
+    "random_forest",
+    "gradient_boosting",
+    "nearest_datasets",
+    "mlp",
+)
+
+
+def _forest(regressor):
+    final = regressor.steps[-1][1] if hasattr(regressor, "steps") else regressor
+    return final if hasattr(final, "estimators_") else None
+
+
+class MetaModel:
+    """A meta-regressor fitted on a meta-dataset, with per-dataset score ranges.
+
+    With ``target="normalised"`` the regressor learns the normalised score, which
+    ranks configurations within a dataset; a second, small forest learns each
+    dataset's range of raw scores (its worst and best) from its meta-features, so
+    that predictions can still be reported in the metric's own units.
+
+    Parameters
+    ----------
+    meta_regressor : estimator
+        Cloned before fitting.
+    target : {"raw", "normalised"}
+    random_state : int
+    """
+
+    def __init__(self, meta_regressor, target="normalised", random_state=0):
+        if target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}; got {target!r}.")
+        self.meta_regressor = meta_regressor
+        self.target = target
+        self.random_state = random_state
+
+    def fit(self, meta):
+        """Fit on a meta-dataset (see :func:`build_meta_dataset`)."""
+        self.columns_ = list(meta.X.columns)
+        self.metafeatures_ = [
+            c[len(MF_PREFIX) :] for c in self.columns_ if c.startswith(MF_PREFIX)
+        ]
+        self.task_ = meta.task
+        self.scoring_ = meta.scoring
+        y = meta.normalised if self.target == "normalised" else meta.raw
+        self.regressor_ = clone(self.meta_regressor).fit(meta.X, y)
+        ranges = (
+            pd.DataFrame({"low": meta.raw, "high": meta.raw})
+            .groupby(meta.dataset_id)
+            .agg({"low": "min", "high": "max"})
+        )
+        self.range_ = RandomForestRegressor(
+            n_estimators=100, min_samples_leaf=2, random_state=self.random_state
+        ).fit(meta.metafeatures.loc[ranges.index], ranges.to_numpy())
+        self.n_datasets_ = len(ranges)
+        self.n_evaluations_ = len(meta.X)
+        return self
+
+    def predict(self, rows):
+        """Predict the rows' scores.
+
+        Parameters
+        ----------
+        rows : DataFrame
+            Meta-dataset rows (see :func:`meta_rows`), all of one dataset or not.
+
+        Returns
+        -------
+        Bunch
+            ``target`` (the regressor's prediction: normalised or raw),
+            ``score`` (in the metric's units), ``std`` (spread of a forest's trees
+            in the metric's units, NaN for other regressors).
+        """
+        from sklearn.utils import Bunch
+
+        rows = rows.reindex(columns=self.columns_)
+        target = np.asarray(self.regressor_.predict(rows), dtype=float)
+        forest = _forest(self.regressor_)
+        std = np.full(len(rows), np.nan)
+        if forest is not None:
+            inner = rows
+            if hasattr(self.regressor_, "steps"):
+                inner = self.regressor_[:-1].transform(rows)
+            inner = np.asarray(inner, dtype=np.float32)
+            per_tree = np.stack([t.predict(inner) for t in forest.estimators_])
+            std = per_tree.std(axis=0)
+        if self.target == "raw":
+            return Bunch(target=target, score=target, std=std)
+        mf = rows[[MF_PREFIX + name for name in self.metafeatures_]]
+        mf = _finite(mf.set_axis(self.metafeatures_, axis=1).astype(float))
+        low, high = self.range_.predict(mf).T
+        span = np.maximum(high - low, 0.0)
+        return Bunch(target=target, score=low + target * span, std=std * span)
+
+
+# -- the trained default meta-model, cached per process -----------------------------
+
+_CACHE_LOCK = threading.Lock()
+_CACHE = {}
+# Enough for both tasks and a few settings; each entry is a few MB.
+_CACHE_SIZE = 8
+
+
+def resolve_knowledge_base(knowledge_base, task):
+    """Return the folder of the ``task`` store that ``knowledge_base`` names."""
+    from ._knowledge_base import knowledge_base_path
+
+    if isinstance(knowledge_base, str) and knowledge_base == "default":
+        return knowledge_base_path(task)
+    path = Path(knowledge_base)
+    if not (path / "store.json").exists() and (path / task / "store.json").exists():
+        path = path / task
+    if not (path / "store.json").exists():
+        raise FileNotFoundError(
+            f"knowledge_base={str(knowledge_base)!r} is not a knowledge base: no "
+            f"store.json in it or in its {task}/ sub-folder. Pass 'default' or the "
+            "folder of a store collected with 'skmeta collect'."
+        )
+    return path
+
+
+def _fingerprint(path):
+    """Sizes and modification times of a store's files: changes when it grows."""
+    entries = []
+    for root, _, files in os.walk(path):
+        for name in sorted(files):
+            if name.endswith((".lock", ".tmp")):
+                continue
+            stat = os.stat(os.path.join(root, name))
+            entries.append((name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
+def check_knowledge_base_task(path, task):
+    """Raise a clear error when the store at ``path`` holds another task."""
+    from ._store import ExperimentStore
+
+    store = ExperimentStore(path)
+    if store.task != task:
+        raise ValueError(
+            f"The knowledge base at {path} holds {store.task} experiments, but "
+            f"task={task!r}. Pass a {task} knowledge base, or task={store.task!r}."
+        )
+    version = store.settings.get("search_space_version", SEARCH_SPACE_VERSION)
+    if version != SEARCH_SPACE_VERSION:
+        raise ValueError(
+            f"The knowledge base at {path} was collected with search space version "
+            f"{version}; this skmeta has version {SEARCH_SPACE_VERSION}. Collect it "
+            "again or use a matching skmeta."
+        )
+    return store
+
+
+def get_meta_model(
+    knowledge_base, task, scoring=None, meta_regressor=None, target="normalised"
+):
+    """The meta-model trained on a knowledge base, cached in memory per process.
+
+    The cache key is the store's folder and file fingerprint (so a growing store is
+    re-read), the task, the scoring, the target and the meta-regressor's
+    parameters; nothing is written to disk.
+
+    Returns
+    -------
+    MetaModel
+    """
+    path = resolve_knowledge_base(knowledge_base, task)
+    store = check_knowledge_base_task(path, task)
+    scoring, _, _ = resolve_scoring(task, scoring)
+    regressor = (
+        make_meta_regressor(DEFAULT_META_REGRESSOR)
+        if meta_regressor is None
+        else meta_regressor
+    )
+    key = (
+        str(Path(path).resolve()),
+        _fingerprint(path),
+        task,
+        scoring,
+        target,
+        joblib.hash(clone(regressor).get_params(deep=True)),
+        type(regressor).__name__,
+    )
+    with _CACHE_LOCK:
+        model = _CACHE.get(key)
+    if model is not None:
+        return model
+    kb = load_knowledge_base(task, store.path)
+    meta = build_meta_dataset(kb, task, scoring)
+    model = MetaModel(regressor, target=target).fit(meta)
+    model.space_ = SearchSpace(task)
+    model.candidates_ = _candidates(kb, model.space_)
+    model.seed_ = int(store.settings.get("seed", 0))
+    model.max_rows_ = store.settings.get("max_rows")
+    model.n_folds_ = int(store.settings.get("n_folds", 3))
+    model.path_ = path
+    with _CACHE_LOCK:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = model
+    return model
+
+
+def _candidates(kb, space):
+    """Distinct configurations of the knowledge base, plus every family's defaults.
+
+    Each was run at least once, so none is an untested corner of the space.
+    """
+    experiments = kb.experiments
+    configs = {config_id(c): c for c in space.defaults()}
+    ok = experiments[experiments["status"] == "ok"]
+    for family, params in zip(ok["family"], ok["params"], strict=True):
+        if family in space.families:
+            config = {"family": family, "params": params}
+            configs.setdefault(config_id(config), config)
+    return list(configs.values())
