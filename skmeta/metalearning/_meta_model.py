@@ -158,6 +158,11 @@ def build_meta_dataset(kb, task, scoring=None, metafeatures=None):
             f"'skmeta kb metafeatures {kb.path} --pmlb DIR' (the sources it was "
             "collected from) first."
         )
+    if column not in experiments.columns:
+        raise ValueError(
+            f"The knowledge base at {kb.path} has no {column!r} measurements, so "
+            f"scoring={scoring!r} cannot be predicted from it; choose another scoring."
+        )
     if metafeatures is None:
         metafeatures = metafeature_names(task)
     missing = [name for name in metafeatures if name not in table.columns]

@@ -48,6 +48,16 @@ def _check_target(task, y):
                 "quantity use MetaModelSelector(task='regression')."
             )
         check_classification_targets(y)
+        n_unique = len(np.unique(y))
+        if np.asarray(y).dtype.kind == "f" and n_unique > max(30, 0.25 * len(y)):
+            # Whole-valued floats pass as classes, but this many of them are a
+            # measured quantity (e.g. a price), not labels.
+            raise ValueError(
+                f"task='classification' needs class labels, but y holds {n_unique} "
+                f"distinct float values among {len(y)} samples: it looks like a "
+                "regression target. Use MetaModelSelector(task='regression'), or "
+                "cast y to int if these really are classes."
+            )
         return y
     if kind not in ("continuous", "binary", "multiclass") or (
         np.asarray(y).dtype.kind not in "fiub"
@@ -282,11 +292,11 @@ class MetaModelSelector(BaseEstimator):
         )
         # The collector drops classes with fewer rows than its folds; a rarer class
         # would otherwise leave nothing to describe.
-        n_folds = model.n_folds_
+        n_folds = min(model.n_folds_, len(y))
         if self.task == "classification":
             n_folds = min(n_folds, int(pd.Series(np.asarray(y)).value_counts().min()))
         X_used, y_used, _, _ = prepare_dataset(
-            dataset, max(n_folds, 1), model.max_rows_, model.seed_
+            dataset, max(n_folds, 2), model.max_rows_, model.seed_
         )
         extractor = MetaFeatureExtractor(
             groups=list(METAFEATURE_GROUPS),
@@ -429,8 +439,8 @@ class MetaModelSelector(BaseEstimator):
 
     # -- fit -----------------------------------------------------------------------
 
-    def _verify(self, X, y, top):
-        scorer, _, _ = resolve_scoring(self.task, self.scoring)
+    def _check_verification_size(self, X, y):
+        """Refuse, before any work, data too small for the verification's CV."""
         cv = check_cv(self.cv, y, classifier=self.task == "classification")
         n_splits = cv.get_n_splits(X, y)
         if self.task == "classification":
@@ -438,7 +448,7 @@ class MetaModelSelector(BaseEstimator):
             if counts.min() < n_splits:
                 raise ValueError(
                     f"The dataset is too small for verification by {n_splits}-fold "
-                    f"cross-validation: class {counts.idxmin()!r} has only "
+                    f"cross-validation: class {counts.idxmin()} has only "
                     f"{counts.min()} sample(s), fewer than the {n_splits} folds. Lower "
                     "cv, or set n_verify=0 to trust the meta-model's first choice."
                 )
@@ -447,6 +457,10 @@ class MetaModelSelector(BaseEstimator):
                 f"The dataset is too small for verification by {n_splits}-fold "
                 f"cross-validation: {len(y)} samples. Lower cv, or set n_verify=0."
             )
+
+    def _verify(self, X, y, top):
+        scorer, _, _ = resolve_scoring(self.task, self.scoring)
+        cv = check_cv(self.cv, y, classifier=self.task == "classification")
         if self.verification == "hyperband":
             return self._verify_hyperband(X, y, top, scorer, cv)
         scores = []
@@ -519,6 +533,8 @@ class MetaModelSelector(BaseEstimator):
             raise ValueError(
                 "y has only 1 class; a classifier needs at least 2 classes."
             )
+        if self.n_verify > 0:
+            self._check_verification_size(X, y)
         model = self._meta_model()
         self.meta_features_ = self._compute_meta_features(X, y, model)
         n_top = max(self.n_verify, 5)

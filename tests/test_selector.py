@@ -1,0 +1,224 @@
+"""MetaModelSelector: recommendations, verified fit, delegation and bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.datasets import load_diabetes, load_iris, make_classification
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVR
+
+from skmeta import MetaFeatureExtractor, MetaModelSelector
+from skmeta.metalearning._meta_model import METAFEATURE_GROUPS, get_meta_model
+from skmeta.metalearning._toy import make_toy_knowledge_base
+
+# Quick families keep every verification well under a second.
+QUICK = ["logistic_regression", "ridge", "knn", "decision_tree", "gaussian_nb"]
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kb")
+    for task in ("classification", "regression"):
+        make_toy_knowledge_base(root / task, task)
+    return root
+
+
+def _selector(kb, task="classification", **params):
+    params = {"families": QUICK, "n_verify": 2, "random_state": 0, **params}
+    return MetaModelSelector(task=task, knowledge_base=str(kb), **params)
+
+
+def test_recommend(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb)
+    table = selector.recommend(X, y, n=4)
+    assert list(table.columns[:5]) == [
+        "estimator",
+        "params",
+        "family",
+        "predicted_score",
+        "predicted_std",
+    ]
+    assert len(table) == 4
+    assert table["predicted_rank_score"].is_monotonic_decreasing
+    assert set(table["family"]) <= set(QUICK)
+    for estimator in table["estimator"]:
+        assert isinstance(estimator, Pipeline)
+        assert not hasattr(estimator, "n_features_in_")
+        clone(estimator)
+    # Recommending fits nothing on the selector.
+    assert not hasattr(selector, "n_features_in_")
+
+
+def test_fit_verifies_and_chooses_the_best(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=3, cv=3).fit(X, y)
+    recs = selector.recommendations_
+    verified = recs["verified_score"].to_numpy()
+    assert np.isfinite(verified[:3]).all() and np.isnan(verified[3:]).all()
+    best = int(np.nanargmax(verified))
+    assert selector.best_params_["family"] == recs["family"].iloc[best]
+    expected = cross_val_score(
+        clone(recs["estimator"].iloc[best]), X, y, cv=3, scoring="balanced_accuracy"
+    ).mean()
+    assert verified[best] == pytest.approx(expected)
+    np.testing.assert_array_equal(
+        selector.predict(X), selector.best_estimator_.predict(X)
+    )
+    np.testing.assert_array_equal(selector.classes_, [0, 1, 2])
+    assert 0 <= selector.score(X, y) <= 1
+    assert selector.meta_features_["nr_class"] == 3
+
+
+def test_no_verification_takes_the_first(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=0).fit(X, y)
+    first = selector.recommendations_.iloc[0]
+    assert selector.best_params_ == {
+        "family": first["family"],
+        "params": first["params"],
+    }
+    assert selector.recommendations_["verified_score"].isna().all()
+
+
+def test_hyperband_verification(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=3, verification="hyperband").fit(X, y)
+    assert np.isfinite(selector.recommendations_["verified_score"].iloc[:3]).any()
+
+
+def test_regression(kb):
+    X, y = load_diabetes(return_X_y=True)
+    selector = _selector(kb, task="regression").fit(X, y)
+    assert is_regressor(selector) and not is_classifier(selector)
+    assert selector.best_params_["family"] in QUICK
+    assert selector.predict(X).shape == y.shape
+    assert not hasattr(selector, "predict_proba")
+
+
+def test_tags_follow_task():
+    assert is_classifier(MetaModelSelector())
+    assert is_regressor(MetaModelSelector(task="regression"))
+
+
+def test_pandas_categorical_and_missing(kb):
+    rng = np.random.RandomState(0)
+    n = 120
+    X = pd.DataFrame(
+        {
+            "num": rng.normal(size=n),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
+            "size": rng.choice(["S", "M", "L"], n).astype(object),
+        }
+    )
+    y = np.where((X["num"] > 0) ^ (X["colour"] == "red"), "yes", "no")
+    X.loc[::7, "num"] = np.nan
+    X.loc[::11, "size"] = None
+    selector = _selector(kb).fit(X, y)
+    np.testing.assert_array_equal(selector.feature_names_in_, X.columns)
+    assert set(selector.predict(X)) <= {"yes", "no"}
+    assert selector.predict_proba(X).shape == (n, 2)
+
+
+def test_pipeline_and_cross_val_score(kb):
+    X, y = make_classification(90, 5, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), _selector(kb, n_verify=1))
+    scores = cross_val_score(pipeline, X, y, cv=2)
+    assert scores.shape == (2,) and np.all(scores > 0.5)
+
+
+def test_predict_performance(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, families=None)
+    table = selector.predict_performance(
+        X,
+        y,
+        [
+            RandomForestClassifier(max_features=0.5, min_samples_leaf=3),
+            make_pipeline(StandardScaler(), LogisticRegression(C=10.0)),
+            {
+                "family": "knn",
+                "params": {"n_neighbors": 3, "weights": "uniform", "p": 2},
+            },
+        ],
+    )
+    assert list(table["family"]) == ["random_forest", "logistic_regression", "knn"]
+    assert table["params"].iloc[0]["max_features"] == 0.5
+    assert table["params"].iloc[1]["C"] == 10.0
+    assert np.isfinite(table["predicted_score"]).all()
+    with pytest.raises(ValueError, match="not a model of the classification"):
+        selector.predict_performance(X, y, [SVR()])
+
+
+def test_meta_features_computed_as_in_the_knowledge_base(kb):
+    # The knowledge base's pass fits MetaFeatureExtractor(random_state=<store seed>,
+    # target_type=<task>) with the default groups on the collector's rows; a dataset
+    # below the row cap is used whole, so the values must be equal.
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=0).fit(X, y)
+    reference = (
+        MetaFeatureExtractor(random_state=0, target_type="classification")
+        .fit(pd.DataFrame(X, columns=[f"x{i}" for i in range(4)]), y)
+        .meta_features_
+    )
+    values = selector.meta_features_
+    pd.testing.assert_series_equal(
+        values, reference.reindex(values.index), check_names=False
+    )
+    assert "landmarking" not in METAFEATURE_GROUPS
+
+
+def test_meta_model_is_cached(kb):
+    first = get_meta_model(str(kb), "classification")
+    assert get_meta_model(str(kb), "classification") is first
+    assert get_meta_model(str(kb), "classification", target="raw") is not first
+    with pytest.raises(ValueError, match="no 'accuracy' measurements"):
+        get_meta_model(str(kb), "classification", scoring="accuracy")
+
+
+def test_wrong_target_for_task(kb):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match="task='classification' needs class labels"):
+        _selector(kb).fit(X, y)
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="task='regression' needs a numeric target"):
+        _selector(kb, task="regression").fit(X, np.array(["a", "b", "c"])[y])
+
+
+def test_knowledge_base_of_the_wrong_task(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = MetaModelSelector(knowledge_base=str(kb / "regression"))
+    with pytest.raises(ValueError, match="holds regression experiments"):
+        selector.fit(X, y)
+
+
+def test_missing_knowledge_base(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(FileNotFoundError, match="is not a knowledge base"):
+        MetaModelSelector(knowledge_base=str(tmp_path)).fit(X, y)
+
+
+def test_empty_candidate_space(kb):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="classification family"):
+        _selector(kb, families=["ridge"]).fit(X, y)
+
+
+def test_too_small_for_verification(kb):
+    X, y = make_classification(20, 4, random_state=0)
+    y[0] = 2  # a class with a single sample
+    with pytest.raises(ValueError, match="too small for verification by 3-fold"):
+        _selector(kb, cv=3).fit(X, y)
+    # Without verification the same data is fine.
+    _selector(kb, n_verify=0).fit(X, y)
+
+
+def test_unsupported_scoring(kb):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="scoring"):
+        _selector(kb, scoring="f1").fit(X, y)
