@@ -178,8 +178,8 @@ class HyperbandSearchCV(BaseSearchCV):
         first one when ``refit`` is not a metric name.
 
     refit : bool, str or callable, default=True
-        Refit the best configuration on the whole data at ``max_resources``.
-        The best is chosen among the evaluations at ``max_resources`` only; a
+        Refit the best configuration on the whole data at ``max_resources``
+        (for ``"n_samples"``: on all the samples). The best is chosen among the evaluations at ``max_resources`` only; a
         callable receives ``cv_results_`` restricted to those rows and returns
         an index into them.
 
