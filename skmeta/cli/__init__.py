@@ -10,7 +10,11 @@ import sys
 from skmeta import __version__
 
 # Modules that declare a subcommand, in the order ``skmeta --help`` lists them.
-_SUBCOMMAND_MODULES = ("skmeta.cli._extract", "skmeta.cli._collect")
+_SUBCOMMAND_MODULES = (
+    "skmeta.cli._recommend",
+    "skmeta.cli._extract",
+    "skmeta.cli._collect",
+)
 
 
 def build_parser():

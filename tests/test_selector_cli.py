@@ -1,0 +1,82 @@
+"""``skmeta recommend`` and ``skmeta demo``."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_wine
+
+from skmeta.cli import main
+from skmeta.cli._recommend import infer_task
+from skmeta.metalearning._toy import make_toy_knowledge_base
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kb")
+    for task in ("classification", "regression"):
+        make_toy_knowledge_base(root / task, task)
+    return root
+
+
+def test_recommend_csv(kb, tmp_path, capsys):
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    X["kind"] = np.array(["a", "b", "c"])[y]
+    path = tmp_path / "wine.csv"
+    X.to_csv(path, index=False)
+    argv = [
+        "recommend",
+        str(path),
+        "--target",
+        "kind",
+        "--top",
+        "3",
+        "--verify",
+        "1",
+        "--knowledge-base",
+        str(kb),
+        "--families",
+        "logistic_regression",
+        "knn",
+        "decision_tree",
+        "--json",
+    ]
+    assert main(argv) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["task"] == "classification"
+    assert payload["scoring"] == "balanced_accuracy"
+    assert {p["family"] for p in payload["pipelines"]} <= {
+        "logistic_regression",
+        "knn",
+        "decision_tree",
+    }
+    pipelines = payload["pipelines"]
+    assert [p["rank"] for p in pipelines] == [1, 2, 3]
+    assert pipelines[0]["verified_score"] is not None
+    assert pipelines[1]["verified_score"] is None
+
+
+def test_demo_prints_a_table(kb, capsys):
+    argv = ["demo", "--task", "regression", "--knowledge-base", str(kb)]
+    assert main([*argv, "--families", "ridge", "knn"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("diabetes (scikit-learn): regression, r2 predicted")
+    assert len(out.strip().splitlines()) == 2 + 5
+
+
+def test_recommend_errors(kb, tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0, 1, 0]}).to_csv(path, index=False)
+    assert main(["recommend", str(path), "--target", "nope"]) == 2
+    assert "target column 'nope' is not in" in capsys.readouterr().err
+    assert main(["recommend", str(tmp_path / "missing.csv"), "--target", "b"]) == 2
+    assert "no such data file" in capsys.readouterr().err
+
+
+def test_infer_task():
+    assert infer_task(["x", "y", "x"]) == "classification"
+    assert infer_task([True, False]) == "classification"
+    assert infer_task(np.arange(100) % 3) == "classification"
+    assert infer_task(np.linspace(0, 1, 50)) == "regression"
+    assert infer_task(np.arange(100)) == "regression"
