@@ -357,6 +357,9 @@ def store_summary(store):
         summary["families"] = {
             k: int(v) for k, v in experiments["family"].value_counts().items()
         }
+        summary["kinds"] = {
+            k: int(v) for k, v in experiments["kind"].value_counts().items()
+        }
         cpu = experiments["cpu_time"].fillna(experiments["wall_time"])
         summary["cpu_hours"] = round(float(cpu.sum()) / 3600, 3)
         summary["wall_hours_of_evaluations"] = round(
@@ -401,7 +404,11 @@ def run_info(args):
                 f"  evaluations per dataset: min {e['min']}, median "
                 f"{e['median']:g}, max {e['max']}"
             )
-            print(f"  configurations: {s['configurations']}")
+            print(
+                f"  configurations: {s['configurations']} ("
+                + ", ".join(f"{k} {v}" for k, v in s["kinds"].items())
+                + " evaluations)"
+            )
             print(
                 "  families: " + ", ".join(f"{k} {v}" for k, v in s["families"].items())
             )
