@@ -450,6 +450,6 @@ def run_metafeatures(args):
     sources = {s.dataset_id: s for s in _sources_from_args(args)}
     for store in _stores_at(args.store):
         with store.lock("metafeatures"):
-            frame = compute_metafeatures(store, sources)
+            frame = compute_metafeatures(store, sources, progress=True)
         print(f"{store.path}: meta-features of {len(frame)} datasets")
     return 0

@@ -75,7 +75,7 @@ def _metafeature_row(extractor, X):
     return dict(zip(map(str, names), row, strict=True))
 
 
-def compute_metafeatures(store, sources, extractor=None):
+def compute_metafeatures(store, sources, extractor=None, progress=False):
     """Compute and store the meta-features of every dataset of a store.
 
     This is a pass separate from the collection: it can run later, and again
@@ -95,6 +95,8 @@ def compute_metafeatures(store, sources, extractor=None):
         another kind of extractor, the first row of its ``transform``);
         ``MetaFeatureExtractor(random_state=<store seed>)`` when None. Its
         ``target_type``, when it has one, is set to the store's task.
+    progress : bool, default=False
+        Show a tqdm progress bar.
 
     Returns
     -------
@@ -118,7 +120,12 @@ def compute_metafeatures(store, sources, extractor=None):
     rows = {}
     missing = []
     failed = []
-    for dataset_id, record in store.dataset_records().items():
+    records = store.dataset_records().items()
+    if progress:
+        from tqdm.auto import tqdm
+
+        records = tqdm(records, desc=f"meta-features ({store.task})", unit="dataset")
+    for dataset_id, record in records:
         if record.get("status") != "ok":
             continue
         if dataset_id not in sources:
