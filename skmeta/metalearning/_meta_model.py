@@ -402,9 +402,14 @@ def make_meta_regressor(name="random_forest", random_state=0):
     estimator
         A regressor that accepts NaN in its input.
     """
+    # Configuration columns are NaN where a hyperparameter does not apply, and some
+    # are NaN throughout until the knowledge base has configurations that set them:
+    # imputers keep such columns (as zeros) so that the width never changes.
     if name == "linear":
         return make_pipeline(
-            SimpleImputer(strategy="median", add_indicator=True),
+            SimpleImputer(
+                strategy="median", add_indicator=True, keep_empty_features=True
+            ),
             StandardScaler(),
             RidgeCV(alphas=np.logspace(-2, 4, 13)),
         )
@@ -417,18 +422,27 @@ def make_meta_regressor(name="random_forest", random_state=0):
             random_state=random_state,
         )
     if name == "gradient_boosting":
-        return HistGradientBoostingRegressor(
-            learning_rate=0.05,
-            max_iter=300,
-            max_leaf_nodes=31,
-            min_samples_leaf=20,
-            random_state=random_state,
+        # A column with no value at all breaks the histogram binning: a sentinel far
+        # below any value keeps "missing" on one side of every split instead.
+        return make_pipeline(
+            SimpleImputer(
+                strategy="constant", fill_value=-1e6, keep_empty_features=True
+            ),
+            HistGradientBoostingRegressor(
+                learning_rate=0.05,
+                max_iter=300,
+                max_leaf_nodes=31,
+                min_samples_leaf=20,
+                random_state=random_state,
+            ),
         )
     if name == "nearest_datasets":
         return NearestDatasetsRegressor(n_neighbors=5)
     if name == "mlp":
         return make_pipeline(
-            SimpleImputer(strategy="median", add_indicator=True),
+            SimpleImputer(
+                strategy="median", add_indicator=True, keep_empty_features=True
+            ),
             StandardScaler(),
             MLPRegressor(
                 hidden_layer_sizes=(128, 64),
@@ -632,18 +646,43 @@ def get_meta_model(
     if model is not None:
         return model
     kb = load_knowledge_base(task, store.path)
-    meta = build_meta_dataset(kb, task, scoring)
-    model = MetaModel(regressor, target=target).fit(meta)
-    model.space_ = SearchSpace(task)
-    model.candidates_ = _candidates(kb, model.space_)
-    model.seed_ = int(store.settings.get("seed", 0))
-    model.max_rows_ = store.settings.get("max_rows")
-    model.n_folds_ = int(store.settings.get("n_folds", 3))
-    model.path_ = path
+    model = train_meta_model(kb, task, store.settings, scoring, regressor, target)
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = model
+    return model
+
+
+def train_meta_model(kb, task, settings, scoring, meta_regressor, target):
+    """Fit a :class:`MetaModel` on a loaded knowledge base, ready to recommend.
+
+    Parameters
+    ----------
+    kb : Bunch
+        As returned by :func:`load_knowledge_base` (its ``metafeatures`` filled).
+    task : {"classification", "regression"}
+    settings : dict
+        The store's collection settings (``seed``, ``max_rows``, ``n_folds``):
+        a new dataset's meta-features are computed on rows prepared the same way.
+    scoring : str or None
+    meta_regressor : estimator
+    target : {"normalised", "raw"}
+
+    Returns
+    -------
+    MetaModel
+        With ``space_``, ``candidates_`` (the configurations to rank), ``seed_``,
+        ``max_rows_`` and ``n_folds_``.
+    """
+    meta = build_meta_dataset(kb, task, scoring)
+    model = MetaModel(meta_regressor, target=target).fit(meta)
+    model.space_ = SearchSpace(task)
+    model.candidates_ = _candidates(kb, model.space_)
+    model.seed_ = int(settings.get("seed", 0))
+    model.max_rows_ = settings.get("max_rows")
+    model.n_folds_ = int(settings.get("n_folds", 3))
+    model.path_ = kb.path
     return model
 
 

@@ -1,0 +1,385 @@
+"""Which meta-regressor should MetaModelSelector use, and how good is it?
+
+The study of issue 6: on the knowledge base as it stands, compare a linear baseline,
+a random forest, gradient boosting, k-nearest datasets and an MLP, each learning the
+raw score or the score normalised per dataset, by leave-one-group-out (each group of
+near-duplicate datasets held out in turn; ``--n-splits N`` for grouped N-fold when
+time is short), next to the baselines of ``evaluate_meta_model``.
+It then times a recommendation on a 10,000 x 50 dataset and writes tables, plots and
+a JSON of the headline figures.
+
+Run it again when the knowledge base has grown; one command redoes everything::
+
+    python benchmarks/meta_model_study.py --pmlb ../shared/data/pmlb
+
+Meta-features come from the store's own table (``skmeta kb metafeatures``). For
+datasets that table lacks, with ``--pmlb DIR``, the study computes them exactly as
+that pass does (the collector's rows, ``MetaFeatureExtractor(random_state=<store
+seed>, target_type=<task>)``, restricted to the groups the meta-model reads) and
+caches them in ``--out``; the store is never written.
+"""
+
+import argparse
+import json
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from skmeta.metalearning import evaluate_meta_model, load_knowledge_base
+from skmeta.metalearning._meta_evaluation import (
+    dataset_folds,
+    out_of_fold_predictions,
+)
+from skmeta.metalearning._meta_model import (
+    DEFAULT_META_REGRESSOR,
+    META_REGRESSORS,
+    METAFEATURE_GROUPS,
+    TARGETS,
+    build_meta_dataset,
+    make_meta_regressor,
+    metafeature_names,
+)
+
+HEADLINE = [
+    "spearman_median",
+    "normalised_regret_mean",
+    "normalised_regret_median",
+    "normalised_regret_at_k_median",
+    "ndcg_at_k_median",
+    "closed_gap",
+]
+
+
+def _missing_metafeatures(kb, task, pmlb, cache):
+    """Meta-features of the datasets the store's table lacks, computed as its pass
+    does, cached in ``cache`` (a CSV)."""
+    from skmeta.datasets import list_pmlb
+    from skmeta.metafeatures import MetaFeatureExtractor
+    from skmeta.metalearning import ExperimentStore, prepare_dataset
+
+    table = kb.metafeatures
+    names = metafeature_names(task)
+    have = (
+        set(table.index) if len(table) and set(names) <= set(table.columns) else set()
+    )
+    cached = pd.read_csv(cache, index_col="dataset_id") if cache.exists() else None
+    if cached is not None:
+        have |= set(cached.index)
+    wanted = sorted(set(kb.experiments["dataset_id"]) - have)
+    rows = {}
+    if wanted and pmlb:
+        settings = ExperimentStore.open(kb.path).settings
+        sources = {s.dataset_id: s for s in list_pmlb(pmlb) if s.dataset_id in wanted}
+        for i, dataset_id in enumerate(wanted):
+            if dataset_id not in sources:
+                continue
+            X, y, _, _ = prepare_dataset(
+                sources[dataset_id].load(),
+                settings["n_folds"],
+                settings["max_rows"],
+                settings["seed"],
+            )
+            extractor = MetaFeatureExtractor(
+                groups=list(METAFEATURE_GROUPS),
+                target_type=task,
+                random_state=settings["seed"],
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    rows[dataset_id] = extractor.fit(X, y).meta_features_
+                except Exception as exc:  # one dataset must not stop the study
+                    print(f"  {dataset_id}: meta-features failed ({exc})")
+            if (i + 1) % 20 == 0:
+                print(f"  meta-features: {i + 1}/{len(wanted)}", flush=True)
+    frames = [table[names]] if have and len(table) else []
+    if cached is not None:
+        frames.append(cached)
+    if rows:
+        fresh = pd.DataFrame(rows).T
+        fresh.index.name = "dataset_id"
+        merged = pd.concat([cached, fresh]) if cached is not None else fresh
+        merged.to_csv(cache)
+        frames.append(fresh)
+    if not frames:
+        raise SystemExit(
+            f"The {task} knowledge base has no meta-features; run 'skmeta kb "
+            "metafeatures' or pass --pmlb DIR."
+        )
+    out = pd.concat(frames)
+    return out[~out.index.duplicated(keep="first")]
+
+
+def _compare(meta, folds, k):
+    """Out-of-fold metrics of every meta-regressor and target."""
+    rows = []
+    predictions = {}
+    for name in META_REGRESSORS:
+        for target in TARGETS:
+            start = time.perf_counter()
+            predicted = out_of_fold_predictions(
+                meta, make_meta_regressor(name), folds, target
+            )
+            seconds = time.perf_counter() - start
+            predictions[(name, target)] = predicted
+            result = _summarise(meta, predicted, k)
+            rows.append(
+                {"meta_regressor": name, "target": target, "seconds": seconds, **result}
+            )
+            print(
+                f"  {name:<18} {target:<10} regret(mean) "
+                f"{result['normalised_regret_mean']:.4f} spearman(median) "
+                f"{result['spearman_median']:.3f} [{seconds:.0f} s]",
+                flush=True,
+            )
+    return pd.DataFrame(rows), predictions
+
+
+def _summarise(meta, predicted, k):
+    from skmeta.metalearning import ranking_metrics
+
+    per = []
+    for dataset in np.unique(meta.dataset_id):
+        mask = meta.dataset_id == dataset
+        per.append(ranking_metrics(meta.raw[mask], predicted[mask], k))
+    per = pd.DataFrame(per)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return {
+            f"{metric}_{stat}": getattr(per[metric], stat)()
+            for metric in per.columns
+            for stat in ("mean", "median")
+        }
+
+
+def _time_recommendation(task, kb, repeats=3):
+    """Seconds to recommend for a 10,000 x 50 dataset: meta-features (on the
+    collector's row cap) and the ranking of every candidate, as
+    ``MetaModelSelector.recommend`` does once its meta-model is cached; and the
+    seconds to train that meta-model (once per process)."""
+    from sklearn.datasets import make_classification, make_regression
+
+    from skmeta import MetaModelSelector
+    from skmeta.metalearning import ExperimentStore
+    from skmeta.metalearning._meta_model import train_meta_model
+
+    if task == "classification":
+        X, y = make_classification(10_000, 50, n_informative=10, random_state=0)
+    else:
+        X, y = make_regression(10_000, 50, n_informative=10, random_state=0)
+    settings = ExperimentStore.open(kb.path).settings
+    start = time.perf_counter()
+    model = train_meta_model(
+        kb,
+        task,
+        settings,
+        None,
+        make_meta_regressor(DEFAULT_META_REGRESSOR),
+        "normalised",
+    )
+    training = time.perf_counter() - start
+    selector = MetaModelSelector(task=task, random_state=0)
+    features, totals = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        meta_features = selector._compute_meta_features(X, y, model)
+        middle = time.perf_counter()
+        selector._rank(meta_features, model, n=5)
+        end = time.perf_counter()
+        features.append(middle - start)
+        totals.append(end - start)
+    return {
+        "training_seconds": training,
+        "metafeature_seconds": float(np.median(features)),
+        "recommend_seconds": float(np.median(totals)),
+        "n_candidates": len(model.candidates_),
+    }
+
+
+def _plots(out, task, comparison, summary, per_dataset, predictions_frame):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    pivot = comparison.pivot(
+        index="meta_regressor", columns="target", values="normalised_regret_mean"
+    )
+    pivot.plot.barh(ax=axes[0])
+    axes[0].set_xlabel("mean normalised top-1 regret (lower is better)")
+    axes[0].set_title(f"{task}: meta-regressors")
+    methods = summary["normalised_regret_mean"].sort_values()
+    methods.plot.barh(ax=axes[1], color="grey")
+    axes[1].set_xlabel("mean normalised top-1 regret")
+    axes[1].set_title(f"{task}: meta-model and baselines")
+    fig.tight_layout()
+    fig.savefig(out / f"{task}_methods.png", dpi=110)
+    plt.close(fig)
+
+    # Error analysis: where is the meta-model's choice worst?
+    mine = per_dataset[per_dataset["method"] == "meta_model"].set_index("dataset_id")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    axes[0].hist(mine["normalised_regret"], bins=20, color="steelblue")
+    axes[0].set_xlabel("normalised top-1 regret per test dataset")
+    axes[0].set_ylabel("datasets")
+    error = (
+        predictions_frame.assign(
+            error=lambda f: (f["pred:meta_model"] - f["measured_normalised"]).abs()
+        )
+        .groupby("family")["error"]
+        .mean()
+        .sort_values()
+    )
+    error.plot.barh(ax=axes[1], color="darkorange")
+    axes[1].set_xlabel("mean |predicted - measured| normalised score")
+    fig.suptitle(f"{task}: error analysis of the default meta-model")
+    fig.tight_layout()
+    fig.savefig(out / f"{task}_errors.png", dpi=110)
+    plt.close(fig)
+    return error
+
+
+def _markdown(frame, floatfmt=".3f"):
+    columns = list(frame.columns)
+    lines = ["| " + " | ".join(map(str, columns)) + " |"]
+    lines.append("|" + "|".join("---" for _ in columns) + "|")
+    for _, row in frame.iterrows():
+        cells = [
+            format(v, floatfmt) if isinstance(v, (float, np.floating)) else str(v)
+            for v in row
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _protocol(n_splits):
+    return "leave-one-group-out" if n_splits is None else f"GroupKFold({n_splits})"
+
+
+def run_task(task, args, out):
+    print(f"== {task}", flush=True)
+    kb = load_knowledge_base(task, args.knowledge_base)
+    kb.metafeatures = _missing_metafeatures(
+        kb, task, args.pmlb, out / f"{task}_metafeatures_cache.csv"
+    )
+    meta = build_meta_dataset(kb, task)
+    folds = dataset_folds(meta, args.n_splits)
+    compare_folds = dataset_folds(meta, args.compare_splits)
+    n_datasets = len(np.unique(meta.dataset_id))
+    per_dataset_configs = pd.Series(meta.dataset_id).value_counts()
+    print(
+        f"  {n_datasets} datasets in {len(np.unique(meta.group_id))} groups, "
+        f"{len(meta.raw)} evaluations ({per_dataset_configs.median():.0f} per "
+        f"dataset); {len(compare_folds)} folds to compare, {len(folds)} to evaluate",
+        flush=True,
+    )
+    comparison, _ = _compare(meta, compare_folds, args.k)
+    comparison.to_csv(out / f"{task}_meta_regressors.csv", index=False)
+    best = comparison.sort_values("normalised_regret_mean").iloc[0]
+    print(f"  best: {best['meta_regressor']} / {best['target']}", flush=True)
+
+    result = evaluate_meta_model(
+        task=task,
+        meta_regressor=make_meta_regressor(DEFAULT_META_REGRESSOR),
+        n_splits=args.n_splits,
+        k=args.k,
+        meta=meta,
+    )
+    result.summary.to_csv(out / f"{task}_baselines.csv")
+    result.per_dataset.to_csv(out / f"{task}_per_dataset.csv", index=False)
+    error_by_family = _plots(
+        out, task, comparison, result.summary, result.per_dataset, result.predictions
+    )
+    mine = result.per_dataset[result.per_dataset["method"] == "meta_model"]
+    worst = mine.sort_values("normalised_regret", ascending=False).head(8)
+    worst = worst.merge(
+        kb.datasets[["n_rows", "n_features"]], left_on="dataset_id", right_index=True
+    )
+    timing = _time_recommendation(task, kb)
+    headline = {
+        "task": task,
+        "n_datasets": result.n_datasets,
+        "n_groups": result.n_groups,
+        "n_evaluations": result.n_evaluations,
+        "evaluations_per_dataset_median": float(per_dataset_configs.median()),
+        "protocol": _protocol(args.n_splits),
+        "comparison_protocol": _protocol(args.compare_splits),
+        "default_meta_regressor": DEFAULT_META_REGRESSOR,
+        "best_meta_regressor": f"{best['meta_regressor']}/{best['target']}",
+        "meta_model": {m: float(result.summary.loc["meta_model", m]) for m in HEADLINE},
+        "baselines_normalised_regret_mean": {
+            m: float(v)
+            for m, v in result.summary["normalised_regret_mean"].items()
+            if m != "meta_model"
+        },
+        "skipped": result.skipped,
+        "timing_10000x50": timing,
+        "error_by_family": error_by_family.round(4).to_dict(),
+        "worst_datasets": worst[
+            ["dataset_id", "normalised_regret", "n_rows", "n_features"]
+        ].to_dict("records"),
+    }
+    table = result.summary[HEADLINE].reset_index()
+    (out / f"{task}_summary.md").write_text(
+        f"{task}: {result.n_datasets} datasets, {result.n_evaluations} evaluations, "
+        f"{headline['protocol']}\n\n"
+        f"Meta-regressors ({headline['comparison_protocol']}):\n\n"
+        + _markdown(comparison[["meta_regressor", "target", *HEADLINE[:5]]])
+        + "\n\nDefault meta-model and baselines:\n\n"
+        + _markdown(table)
+        + "\n",
+        encoding="utf-8",
+    )
+    return headline
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--knowledge-base",
+        default=None,
+        help="a knowledge-base folder (the shipped one)",
+    )
+    parser.add_argument("--pmlb", help="PMLB folder, to compute missing meta-features")
+    parser.add_argument("--out", default="benchmarks/meta_model", help="output folder")
+    parser.add_argument(
+        "--n-splits",
+        type=int,
+        default=None,
+        help="grouped folds (leave-one-group-out when omitted)",
+    )
+    parser.add_argument(
+        "--compare-splits",
+        type=int,
+        default=10,
+        help="grouped folds of the meta-regressor comparison (10); 0 for "
+        "leave-one-group-out",
+    )
+    parser.add_argument("--k", type=int, default=5, help="k of regret@k (5)")
+    parser.add_argument(
+        "--task", choices=("classification", "regression", "both"), default="both"
+    )
+    args = parser.parse_args(argv)
+    args.compare_splits = args.compare_splits or None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = ["classification", "regression"] if args.task == "both" else [args.task]
+    headlines = [run_task(task, args, out) for task in tasks]
+    payload = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "results": headlines,
+    }
+    (out / "headline.json").write_text(json.dumps(payload, indent=2, default=str))
+    print(json.dumps(payload, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
