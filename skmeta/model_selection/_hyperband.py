@@ -179,9 +179,10 @@ class HyperbandSearchCV(BaseSearchCV):
 
     refit : bool, str or callable, default=True
         Refit the best configuration on the whole data at ``max_resources``
-        (for ``"n_samples"``: on all the samples). The best is chosen among the evaluations at ``max_resources`` only; a
-        callable receives ``cv_results_`` restricted to those rows and returns
-        an index into them.
+        (for ``"n_samples"``: on all the samples). The best is chosen among
+        the evaluations at ``max_resources`` only; a callable receives
+        ``cv_results_`` restricted to those rows and returns an index into
+        them.
 
     cv : int, cross-validation generator or iterable, default=5
         As in :class:`~sklearn.model_selection.GridSearchCV`. The splits are
