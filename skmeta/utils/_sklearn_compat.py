@@ -35,6 +35,7 @@ SKLEARN_VERSION = parse_version(parse_version(sklearn.__version__).base_version)
 
 __all__ = [
     "SKLEARN_VERSION",
+    "parse_version",
     "BaseSearchCV",
     "HasMethods",
     "Hidden",
