@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import evaluate_meta_model, load_knowledge_base
 from skmeta.metalearning._meta_evaluation import (
@@ -279,8 +280,12 @@ def run_task(task, args, out):
         f"dataset); {len(compare_folds)} folds to compare, {len(folds)} to evaluate",
         flush=True,
     )
-    comparison, _ = _compare(meta, compare_folds, args.k)
-    comparison.to_csv(out / f"{task}_meta_regressors.csv", index=False)
+    saved = out / f"{task}_meta_regressors.csv"
+    if args.no_compare and saved.exists():
+        comparison = pd.read_csv(saved)
+    else:
+        comparison, _ = _compare(meta, compare_folds, args.k)
+        comparison.to_csv(saved, index=False)
     best = comparison.sort_values("normalised_regret_mean").iloc[0]
     print(f"  best: {best['meta_regressor']} / {best['target']}", flush=True)
 
@@ -361,6 +366,11 @@ def main(argv=None):
         help="grouped folds of the meta-regressor comparison (10); 0 for "
         "leave-one-group-out",
     )
+    parser.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="reuse the meta-regressor comparison of a previous run in --out",
+    )
     parser.add_argument("--k", type=int, default=5, help="k of regret@k (5)")
     parser.add_argument(
         "--task", choices=("classification", "regression", "both"), default="both"
@@ -370,7 +380,10 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tasks = ["classification", "regression"] if args.task == "both" else [args.task]
-    headlines = [run_task(task, args, out) for task in tasks]
+    # One thread per library: on a shared machine OpenMP's busy-waiting threads
+    # (histogram gradient boosting) slow everything else down, themselves included.
+    with threadpool_limits(1):
+        headlines = [run_task(task, args, out) for task in tasks]
     payload = {
         "python": platform.python_version(),
         "machine": platform.machine(),

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from sklearn.base import is_regressor
 from sklearn.datasets import make_classification, make_regression
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -72,6 +73,7 @@ INSTANCES += [
     MetaModelSelector(
         task=task,
         knowledge_base=str(make_toy_knowledge_base(_TOY_KB / task, task)),
+        meta_regressor=RandomForestRegressor(n_estimators=10, random_state=0),
         families=["logistic_regression", "ridge", "knn", "decision_tree"],
         n_verify=2,
         cv=2,

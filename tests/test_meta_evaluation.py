@@ -13,7 +13,7 @@ from skmeta.metalearning import (
     ranking_metrics,
 )
 from skmeta.metalearning._meta_evaluation import dataset_folds
-from skmeta.metalearning._meta_model import build_meta_dataset
+from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
 from skmeta.metalearning._toy import make_toy_knowledge_base
 
 MEASURED = np.array([0.9, 0.7, 0.8, 0.5])
@@ -76,11 +76,11 @@ def test_random_ranking_metrics_by_hand():
 def test_random_ranking_matches_simulation():
     rng = np.random.RandomState(0)
     measured = rng.uniform(size=7)
-    draws = [ranking_metrics(measured, rng.permutation(7), k=3) for _ in range(20000)]
+    draws = [ranking_metrics(measured, rng.permutation(7), k=3) for _ in range(3000)]
     expected = random_ranking_metrics(measured, k=3)
     for key in ("regret", "regret_at_k", "ndcg_at_k"):
         simulated = np.mean([d[key] for d in draws])
-        assert simulated == pytest.approx(expected[key], abs=0.01)
+        assert simulated == pytest.approx(expected[key], abs=0.02)
 
 
 def test_closed_gap_by_hand():
@@ -123,7 +123,9 @@ def test_meta_dataset_normalisation(toy_kb):
 
 
 def test_evaluate_meta_model(toy_kb):
-    result = evaluate_meta_model(toy_kb, "regression", n_splits=3)
+    result = evaluate_meta_model(
+        toy_kb, "regression", make_meta_regressor("random_forest"), n_splits=3
+    )
     summary = result.summary
     expected = {
         "meta_model",
@@ -150,4 +152,4 @@ def test_evaluate_meta_model(toy_kb):
 
 def test_evaluate_meta_model_wrong_task(toy_kb):
     with pytest.raises(ValueError, match="holds regression experiments"):
-        evaluate_meta_model(toy_kb, "classification")
+        evaluate_meta_model(toy_kb, "classification", n_splits=2)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import load_diabetes, load_iris, make_classification
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -28,8 +28,19 @@ def kb(tmp_path_factory):
     return root
 
 
+def _small_forest():
+    # A small forest trains in a fraction of a second on the toy knowledge base.
+    return RandomForestRegressor(n_estimators=20, min_samples_leaf=2, random_state=0)
+
+
 def _selector(kb, task="classification", **params):
-    params = {"families": QUICK, "n_verify": 2, "random_state": 0, **params}
+    params = {
+        "families": QUICK,
+        "n_verify": 2,
+        "meta_regressor": _small_forest(),
+        "random_state": 0,
+        **params,
+    }
     return MetaModelSelector(task=task, knowledge_base=str(kb), **params)
 
 
@@ -151,6 +162,8 @@ def test_predict_performance(kb):
     assert table["params"].iloc[0]["max_features"] == 0.5
     assert table["params"].iloc[1]["C"] == 10.0
     assert np.isfinite(table["predicted_score"]).all()
+    # A forest meta-model reports the spread of its trees.
+    assert (table["predicted_std"] >= 0).all()
     with pytest.raises(ValueError, match="not a model of the classification"):
         selector.predict_performance(X, y, [SVR()])
 
@@ -174,11 +187,16 @@ def test_meta_features_computed_as_in_the_knowledge_base(kb):
 
 
 def test_meta_model_is_cached(kb):
-    first = get_meta_model(str(kb), "classification")
-    assert get_meta_model(str(kb), "classification") is first
-    assert get_meta_model(str(kb), "classification", target="raw") is not first
+    def model(**params):
+        return get_meta_model(
+            str(kb), "classification", meta_regressor=_small_forest(), **params
+        )
+
+    first = model()
+    assert model() is first
+    assert model(target="raw") is not first
     with pytest.raises(ValueError, match="no 'accuracy' measurements"):
-        get_meta_model(str(kb), "classification", scoring="accuracy")
+        model(scoring="accuracy")
 
 
 def test_wrong_target_for_task(kb):
@@ -192,7 +210,7 @@ def test_wrong_target_for_task(kb):
 
 def test_knowledge_base_of_the_wrong_task(kb):
     X, y = load_iris(return_X_y=True)
-    selector = MetaModelSelector(knowledge_base=str(kb / "regression"))
+    selector = _selector(kb / "regression")
     with pytest.raises(ValueError, match="holds regression experiments"):
         selector.fit(X, y)
 
@@ -200,7 +218,7 @@ def test_knowledge_base_of_the_wrong_task(kb):
 def test_missing_knowledge_base(tmp_path):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(FileNotFoundError, match="is not a knowledge base"):
-        MetaModelSelector(knowledge_base=str(tmp_path)).fit(X, y)
+        _selector(tmp_path).fit(X, y)
 
 
 def test_empty_candidate_space(kb):

@@ -9,7 +9,15 @@ from sklearn.datasets import load_wine
 
 from skmeta.cli import main
 from skmeta.cli._recommend import infer_task
+from skmeta.metalearning import _meta_model
 from skmeta.metalearning._toy import make_toy_knowledge_base
+
+
+@pytest.fixture(autouse=True)
+def _forest_meta_model(monkeypatch):
+    # The default meta-regressor (gradient boosting) is slow to train on a busy
+    # machine; the commands are tested with the forest, which trains in a blink.
+    monkeypatch.setattr(_meta_model, "DEFAULT_META_REGRESSOR", "random_forest")
 
 
 @pytest.fixture(scope="module")

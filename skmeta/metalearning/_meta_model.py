@@ -63,7 +63,7 @@ _RAW_FLOOR = {"r2": -1.0}
 TARGETS = ("raw", "normalised")
 
 # The default meta-model's regressor, chosen by benchmarks/meta_model_study.py.
-DEFAULT_META_REGRESSOR = "random_forest"
+DEFAULT_META_REGRESSOR = "gradient_boosting"
 
 
 def resolve_scoring(task, scoring):
@@ -321,8 +321,11 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         self.family_columns_ = family_columns
         self.hp_columns_ = [c for c in config.columns if c not in family_columns]
         hp = config[self.hp_columns_].to_numpy(float)
-        self.hp_mean_ = np.nan_to_num(np.nanmean(hp, axis=0)) if len(hp) else None
-        std = np.nan_to_num(np.nanstd(hp, axis=0))
+        with warnings.catch_warnings():
+            # A hyperparameter no stored configuration sets has no mean or spread.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.hp_mean_ = np.nan_to_num(np.nanmean(hp, axis=0))
+            std = np.nan_to_num(np.nanstd(hp, axis=0))
         self.hp_scale_ = np.where(std > 0, std, 1.0)
         self.family_ = config[family_columns].to_numpy(float).argmax(axis=1)
         self.hp_ = (hp - self.hp_mean_) / self.hp_scale_
