@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import SVR
 
 from skmeta.metalearning import SearchSpace, config_id
+from skmeta.utils._sklearn_compat import SKLEARN_VERSION, parse_version
 
 TASKS = ("classification", "regression")
 
@@ -48,9 +49,28 @@ def test_at_least_eight_families(task):
     assert len(SearchSpace(task).families) >= 8
 
 
+# scikit-learn < 1.8 fails to score its early-stopping validation split on string
+# class labels (``isnan`` on an object array in ``MLPClassifier``); fixed upstream.
+_MLP_STRING_LABELS = pytest.mark.xfail(
+    SKLEARN_VERSION < parse_version("1.8"),
+    reason="MLPClassifier(early_stopping=True) cannot score string labels before "
+    "scikit-learn 1.8",
+    raises=TypeError,
+    strict=True,
+)
+
+
 @pytest.mark.parametrize(
     "task, family",
-    [(t, f) for t in TASKS for f in SearchSpace(t).families],
+    [
+        pytest.param(
+            t,
+            f,
+            marks=_MLP_STRING_LABELS if (t, f) == ("classification", "mlp") else (),
+        )
+        for t in TASKS
+        for f in SearchSpace(t).families
+    ],
 )
 def test_every_family_fits_messy_data(task, family):
     """Defaults and random configurations run on categoricals and missing values,
