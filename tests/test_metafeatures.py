@@ -489,4 +489,4 @@ def test_cli_missing_target_column(iris_files, capsys):
 
 def test_cli_missing_file(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "absent.csv")]) == 2
-    assert "no such data file" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err

@@ -79,7 +79,7 @@ def test_recommend_errors(kb, tmp_path, capsys):
     assert main(["recommend", str(path), "--target", "nope"]) == 2
     assert "target column 'nope' is not in" in capsys.readouterr().err
     assert main(["recommend", str(tmp_path / "missing.csv"), "--target", "b"]) == 2
-    assert "no such data file" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_infer_task():

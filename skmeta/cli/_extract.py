@@ -2,7 +2,6 @@
 
 import json
 import sys
-from pathlib import Path
 
 _FORMATS = ("table", "json", "csv")
 
@@ -60,32 +59,12 @@ def add_parser(subparsers):
     return parser
 
 
-def read_table(path):
-    """Read a .csv, .tsv (optionally gzip-compressed) or .parquet file."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such data file: {path}")
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    kind = suffixes[-1] if suffixes else ""
-    if kind == ".parquet":
-        return pd.read_parquet(path)
-    if kind in (".csv", ".tsv", ".txt"):
-        return pd.read_csv(path, sep="\t" if kind == ".tsv" else ",")
-    raise ValueError(
-        f"cannot tell the format of {path.name!r}: use a .csv, .tsv, .csv.gz, "
-        ".tsv.gz or .parquet file."
-    )
-
-
 def run(args):
     """Run ``skmeta extract`` with parsed ``args``; return the exit code."""
     import numpy as np
 
     from skmeta import MetaFeatureExtractor
+    from skmeta.datasets._files import read_table
 
     frame = read_table(args.data)
     y = None

@@ -185,7 +185,7 @@ def _print(table, seconds, selector, task, title, as_json):
 
 def run_recommend(args):
     """Run ``skmeta recommend``."""
-    from skmeta.cli._extract import read_table
+    from skmeta.datasets._files import read_table
 
     frame = read_table(args.data)
     if args.target not in frame.columns:

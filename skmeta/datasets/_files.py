@@ -7,6 +7,26 @@ import pandas as pd
 from ._base import Dataset, as_frame, frame_fingerprint, group_of, infer_task
 
 
+def read_table(path):
+    """Read a ``.csv``, ``.tsv`` (either optionally gzip-compressed) or ``.parquet``
+    file into a DataFrame, telling the format from the file name."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"Data file {path} does not exist.")
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    kind = suffixes[-1] if suffixes else ""
+    if kind in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    if kind in (".csv", ".tsv", ".txt"):
+        return pd.read_csv(path, sep="\t" if kind == ".tsv" else ",")
+    raise ValueError(
+        f"Cannot tell the format of {path.name!r}: name it .csv, .csv.gz, .tsv, "
+        ".tsv.gz or .parquet."
+    )
+
+
 def _categorical_objects(X, categorical):
     X = as_frame(X)
     if categorical is None:
@@ -96,20 +116,8 @@ class FileSource:
 
     def load(self):
         """Read the file; return a :class:`Dataset`."""
-        suffixes = [s.lower() for s in self.path.suffixes]
-        if not self.path.exists():
-            raise FileNotFoundError(f"Dataset file {self.path} does not exist.")
-        if ".parquet" in suffixes or ".pq" in suffixes:
-            frame = pd.read_parquet(self.path)
-            source = "parquet"
-        elif ".csv" in suffixes or ".tsv" in suffixes:
-            frame = pd.read_csv(self.path, sep="\t" if ".tsv" in suffixes else ",")
-            source = "csv"
-        else:
-            raise ValueError(
-                f"Cannot tell the format of {self.path}: name it .csv, .csv.gz, "
-                ".tsv, .tsv.gz or .parquet."
-            )
+        frame = read_table(self.path)
+        source = "parquet" if ".parquet" in self.path.suffixes else "csv"
         dataset = from_dataframe(
             frame,
             self.target,
