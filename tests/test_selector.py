@@ -72,6 +72,7 @@ def test_fit_verifies_and_chooses_the_best(kb):
     recs = selector.recommendations_
     verified = recs["verified_score"].to_numpy()
     assert np.isfinite(verified[:3]).all() and np.isnan(verified[3:]).all()
+    assert len(recs) == 9
     best = int(np.nanargmax(verified))
     assert selector.best_params_["family"] == recs["family"].iloc[best]
     expected = cross_val_score(

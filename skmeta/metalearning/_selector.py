@@ -33,6 +33,9 @@ from ._search_space import TASKS, SearchSpace
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 
+# Batches of n_verify pipelines tried, down the ranking, before giving up.
+_N_FALLBACK = 3
+
 
 def _check_target(task, y):
     """Refuse a target that does not match ``task``, saying what to do instead."""
@@ -155,9 +158,10 @@ class MetaModelSelector(BaseEstimator):
         The dataset's meta-features, as the meta-model read them.
 
     recommendations_ : pandas.DataFrame
-        The top ``max(n_verify, 5)`` configurations, as :meth:`recommend` returns
-        them, with a ``verified_score`` column (the mean CV score; NaN where not
-        verified).
+        The top ``max(3 * n_verify, 5)`` configurations, as :meth:`recommend`
+        returns them, with a ``verified_score`` column (the mean CV score; NaN
+        where not verified or failed). Only the first ``n_verify`` are verified,
+        unless they all fail: then the next ``n_verify``, and so on.
 
     best_estimator_ : Pipeline
         The chosen pipeline, fitted on all the data.
@@ -537,21 +541,28 @@ class MetaModelSelector(BaseEstimator):
             self._check_verification_size(X, y)
         model = self._meta_model()
         self.meta_features_ = self._compute_meta_features(X, y, model)
-        n_top = max(self.n_verify, 5)
+        n_top = max(_N_FALLBACK * self.n_verify, 5)
         recommendations = self._rank(self.meta_features_, model, n=n_top)
         recommendations["verified_score"] = np.nan
         best = 0
         if self.n_verify > 0:
-            top = recommendations.iloc[: self.n_verify]
-            scores = self._verify(X, y, top)
-            recommendations.loc[top.index, "verified_score"] = scores
-            if np.all(np.isnan(scores)):
+            # When every pipeline of a batch fails (e.g. a k-nearest-neighbours model
+            # with more neighbours than a fold has rows), the next batch of the
+            # ranking is verified, up to _N_FALLBACK batches.
+            for start in range(0, len(recommendations), self.n_verify):
+                top = recommendations.iloc[start : start + self.n_verify]
+                scores = self._verify(X, y, top)
+                recommendations.loc[top.index, "verified_score"] = scores
+                if not np.all(np.isnan(scores)):
+                    break
+            verified = recommendations["verified_score"].to_numpy()
+            if np.all(np.isnan(verified)):
                 raise ValueError(
-                    f"Every one of the {len(scores)} verified pipelines failed on this "
-                    "data; call cross_val_score on recommendations_['estimator'] with "
-                    "error_score='raise' to see why."
+                    f"Every one of the {len(verified)} verified pipelines failed on "
+                    "this data; call cross_val_score on recommendations_['estimator'] "
+                    "with error_score='raise' to see why."
                 )
-            best = int(np.nanargmax(scores))
+            best = int(np.nanargmax(verified))
         self.recommendations_ = recommendations
         row = recommendations.iloc[best]
         self.best_params_ = {"family": row["family"], "params": dict(row["params"])}
