@@ -7,9 +7,11 @@ from ._adapters import (
     SubsampleAdapter,
 )
 from ._hyperband import HyperbandSearchCV
+from ._sampler import BOHBSampler
 from ._schedule import hyperband_schedule
 
 __all__ = [
+    "BOHBSampler",
     "HyperbandSearchCV",
     "ParameterAdapter",
     "PartialFitAdapter",

@@ -29,6 +29,7 @@ from ..utils._sklearn_compat import (
     _yields_constant_splits,
 )
 from ._adapters import ResourceAdapter, SubsampleAdapter, _resolve_adapter
+from ._sampler import BOHBSampler
 from ._schedule import _bracket_rungs, hyperband_schedule
 
 __all__ = ["HyperbandSearchCV"]
@@ -215,6 +216,25 @@ class HyperbandSearchCV(BaseSearchCV):
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.
 
+    sampler : {"random", "bohb"} or BOHBSampler, default="random"
+        How each bracket's configurations are proposed:
+
+        - ``"random"``: drawn at random from ``param_distributions``, as in
+          Hyperband.
+        - ``"bohb"``: :class:`~skmeta.model_selection.BOHBSampler` with its
+          defaults (Falkner et al., 2018): a density model of the good and bad
+          configurations evaluated at the largest budget with enough
+          evaluations proposes most configurations of the later brackets; a
+          third stays random.
+        - a :class:`~skmeta.model_selection.BOHBSampler`, to set its
+          parameters.
+
+        ``cv_results_["proposed_by"]`` says which configurations came from the
+        model. Hyperactive's optimizers are not offered as samplers: they run
+        their own loop over a stateless ``experiment.score`` and have no
+        ask/tell interface through which Hyperband could propose a bracket and
+        report its rungs back.
+
     Attributes
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
@@ -222,10 +242,12 @@ class HyperbandSearchCV(BaseSearchCV):
         :class:`~sklearn.model_selection.GridSearchCV` plus ``bracket`` (``s``
         of the paper), ``iter`` (the rung within its bracket), ``n_resources``
         (the budget of the rung), ``n_resources_trained`` (the budget really
-        trained for it: the increment over the previous rung when continued)
-        and ``config_id`` (one id per sampled configuration, shared by its
-        rows; :meth:`learning_curves` gathers them). ``rank_test_*`` ranks the
-        rows at ``max_resources`` first, so rank 1 is ``best_index_``.
+        trained for it: the increment over the previous rung when continued),
+        ``config_id`` (one id per sampled configuration, shared by its rows;
+        :meth:`learning_curves` gathers them) and ``proposed_by``
+        (``"random"``, or ``"model"`` for a configuration proposed by the
+        ``sampler``'s model). ``rank_test_*`` ranks the rows at
+        ``max_resources`` first, so rank 1 is ``best_index_``.
 
     best_estimator_ : estimator
         The best configuration refit on the whole data at ``max_resources``.
@@ -284,6 +306,7 @@ class HyperbandSearchCV(BaseSearchCV):
     See Also
     --------
     hyperband_schedule : The brackets of Hyperband.
+    BOHBSampler : Model-based proposals for the brackets.
     sklearn.model_selection.HalvingRandomSearchCV : One bracket of successive
         halving, retraining every rung.
 
@@ -305,6 +328,8 @@ class HyperbandSearchCV(BaseSearchCV):
     .. [1] L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh and A. Talwalkar,
        "Hyperband: A Novel Bandit-Based Approach to Hyperparameter
        Optimization", Journal of Machine Learning Research 18(185), 2018.
+    .. [2] S. Falkner, A. Klein and F. Hutter, "BOHB: Robust and Efficient
+       Hyperparameter Optimization at Scale", ICML 2018.
 
     Examples
     --------
@@ -338,6 +363,7 @@ class HyperbandSearchCV(BaseSearchCV):
         ],
         "factor": [Interval(numbers.Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
+        "sampler": [StrOptions({"random", "bohb"}), BOHBSampler],
     }
 
     def __init__(
@@ -358,6 +384,7 @@ class HyperbandSearchCV(BaseSearchCV):
         verbose=0,
         error_score=np.nan,
         return_train_score=False,
+        sampler="random",
     ):
         super().__init__(
             estimator=estimator,
@@ -376,6 +403,7 @@ class HyperbandSearchCV(BaseSearchCV):
         self.min_resources = min_resources
         self.factor = factor
         self.random_state = random_state
+        self.sampler = sampler
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -527,6 +555,8 @@ class HyperbandSearchCV(BaseSearchCV):
         adapter.validate(self.estimator, self.param_distributions)
         # Validates the search space (lists or distributions) early.
         ParameterSampler(self.param_distributions, 1)
+        if isinstance(self.sampler, BOHBSampler):
+            self.sampler._validate()
         scorers, refit_metric = self._get_scorers()
 
         X, y = indexable(X, y)
@@ -738,16 +768,29 @@ class HyperbandSearchCV(BaseSearchCV):
         the models to continue, and returns ``(results, models)``.
         """
         random_state = self._sampling_random_state
+        sampler = BOHBSampler() if self.sampler == "bohb" else self.sampler
+        observations = []
         n_configurations_seen = 0
         for bracket in self.plan_:
             rungs = bracket["rungs"]
-            candidates = list(
-                ParameterSampler(
+            if sampler == "random":
+                candidates = list(
+                    ParameterSampler(
+                        self.param_distributions,
+                        bracket["n_configurations"],
+                        random_state=random_state,
+                    )
+                )
+                proposed_by = ["random"] * len(candidates)
+            else:
+                # Brackets run one after another, so each is proposed from
+                # every rung of the brackets before it.
+                candidates, proposed_by = sampler._propose(
                     self.param_distributions,
                     bracket["n_configurations"],
-                    random_state=random_state,
+                    observations,
+                    random_state,
                 )
-            )
             config_ids = np.arange(len(candidates)) + n_configurations_seen
             n_configurations_seen += len(candidates)
             bracket_ctx = None
@@ -781,11 +824,16 @@ class HyperbandSearchCV(BaseSearchCV):
                         "bracket": [bracket["bracket"]] * len(alive),
                         "iter": [i] * len(alive),
                         "config_id": list(config_ids[alive]),
+                        "proposed_by": [proposed_by[j] for j in alive],
                     },
+                )
+                scores = results[self._promotion_key(results)][-len(alive) :]
+                observations.extend(
+                    (candidates[j], n_resources, score)
+                    for j, score in zip(alive, scores, strict=True)
                 )
                 if last:
                     break
-                scores = results[self._promotion_key(results)][-len(alive) :]
                 # A failed fit (nan) is never preferred to a scored one; ties
                 # keep the sampling order, so the search is deterministic.
                 order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
