@@ -45,6 +45,13 @@ _GLOSSARY_TERMS = (
 )
 
 
+# Sections of scikit-learn's user guide that inherited docstrings link to.
+_LABELS = (
+    ("glossary", "glossary.html#glossary", "Glossary of Common Terms"),
+    ("metadata_routing", "metadata_routing.html#metadata-routing", "Metadata Routing"),
+)
+
+
 def _public_objects():
     for module_info in pkgutil.walk_packages(sklearn.__path__, "sklearn."):
         name = module_info.name
@@ -76,9 +83,8 @@ def write_sklearn_inventory(path):
     for term in _GLOSSARY_TERMS:
         anchor = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
         lines.append(f"{term} std:term -1 glossary.html#term-{anchor} -")
-    lines.append(
-        "glossary std:label -1 glossary.html#glossary Glossary of Common Terms"
-    )
+    for label, uri, title in _LABELS:
+        lines.append(f"{label} std:label -1 {uri} {title}")
     header = (
         "# Sphinx inventory version 2\n"
         "# Project: scikit-learn\n"
