@@ -297,7 +297,9 @@ def run_task(task, args, out):
         meta=meta,
     )
     result.summary.to_csv(out / f"{task}_baselines.csv")
-    result.per_dataset.to_csv(out / f"{task}_per_dataset.csv", index=False)
+    result.per_dataset.to_csv(
+        out / f"{task}_per_dataset.csv", index=False, float_format="%.5g"
+    )
     error_by_family = _plots(
         out, task, comparison, result.summary, result.per_dataset, result.predictions
     )
