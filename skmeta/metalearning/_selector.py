@@ -115,9 +115,11 @@ class MetaModelSelector(BaseEstimator):
         holding ``<task>/``).
 
     meta_regressor : estimator, default=None
-        The regressor of the meta-model; a random forest when None (see
+        The regressor of the meta-model; histogram gradient boosting when None,
+        the best of the study in the user guide (see
         :func:`~skmeta.metalearning.make_meta_regressor`). It is trained once per
-        process, knowledge base and setting, and cached in memory.
+        process, knowledge base and setting, and cached in memory. A random
+        forest also reports the spread of its trees (``predicted_std``).
 
     n_verify : int, default=3
         How many of the top-ranked configurations to cross-validate on the data
