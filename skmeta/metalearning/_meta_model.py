@@ -52,7 +52,7 @@ SCORINGS = {
 DEFAULT_SCORING = {"classification": "balanced_accuracy", "regression": "r2"}
 
 # The meta-feature groups the meta-model reads. Landmarking is left out: on 2,000
-# rows it costs about 3 s, ten times all the other default groups together, which
+# rows it costs about 3 s, five times all the other default groups together, which
 # alone would break the one-second recommendation budget (see doc/meta_model.rst).
 METAFEATURE_GROUPS = ("general", "statistical", "info-theory", "model-based")
 
