@@ -64,6 +64,8 @@ def test_recommend(kb):
         clone(estimator)
     # Recommending fits nothing on the selector.
     assert not hasattr(selector, "n_features_in_")
+    with pytest.raises(ValueError, match="Meta-features need the target"):
+        selector.recommend(X, None)
 
 
 def test_fit_verifies_and_chooses_the_best(kb):

@@ -357,6 +357,11 @@ class MetaModelSelector(BaseEstimator):
 
     def _check_input(self, X, y, reset):
         """Validate ``X`` (and ``y``); ``reset=None`` records nothing on ``self``."""
+        if y is None and reset is None:
+            raise ValueError(
+                "Meta-features need the target: pass y (the dataset's labels or "
+                "values) to recommend and predict_performance."
+            )
         if reset is None:
             if not isinstance(X, pd.DataFrame):
                 X = check_array(X, ensure_all_finite="allow-nan", dtype="numeric")
