@@ -236,7 +236,7 @@ def build_meta_dataset(kb, task, scoring=None, metafeatures=None):
     )
 
 
-def meta_rows(metafeatures, configs, space):
+def meta_rows(metafeatures, configs, space, encoded=None):
     """Meta-dataset rows pairing one dataset's meta-features with ``configs``.
 
     Parameters
@@ -245,12 +245,16 @@ def meta_rows(metafeatures, configs, space):
         Indexed by (unprefixed) meta-feature name.
     configs : list of dict
     space : SearchSpace
+    encoded : DataFrame, default=None
+        ``space.encode(configs)``, when already computed.
 
     Returns
     -------
     DataFrame
     """
-    encoded = space.encode(configs)
+    if encoded is None:
+        encoded = space.encode(configs)
+    encoded = encoded.reset_index(drop=True)
     values = np.asarray(metafeatures, dtype=float)
     values = np.where(np.isfinite(values), values, np.nan)
     block = pd.DataFrame(
@@ -675,13 +679,17 @@ def train_meta_model(kb, task, settings, scoring, meta_regressor, target):
     Returns
     -------
     MetaModel
-        With ``space_``, ``candidates_`` (the configurations to rank), ``seed_``,
+        With ``space_``, ``candidates_`` (the configurations to rank) and their
+        ``candidate_encoding_`` and ``candidate_family_``, ``seed_``,
         ``max_rows_`` and ``n_folds_``.
     """
     meta = build_meta_dataset(kb, task, scoring)
     model = MetaModel(meta_regressor, target=target).fit(meta)
     model.space_ = SearchSpace(task)
     model.candidates_ = _candidates(kb, model.space_)
+    # Encoded once: a recommendation then only pairs them with new meta-features.
+    model.candidate_encoding_ = model.space_.encode(model.candidates_)
+    model.candidate_family_ = np.array([c["family"] for c in model.candidates_])
     model.seed_ = int(settings.get("seed", 0))
     model.max_rows_ = settings.get("max_rows")
     model.n_folds_ = int(settings.get("n_folds", 3))

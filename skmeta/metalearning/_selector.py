@@ -259,14 +259,18 @@ class MetaModelSelector(BaseEstimator):
         return space
 
     def _candidates(self, model):
+        """The candidate configurations of the allowed families, and their rows of
+        the model's precomputed encoding."""
         space = self._space()
-        candidates = [c for c in model.candidates_ if c["family"] in space.families]
-        if not candidates:
+        keep = np.flatnonzero(np.isin(model.candidate_family_, list(space.families)))
+        if len(keep) == 0:
             raise ValueError(
                 f"The candidate space is empty: the knowledge base has no "
                 f"configuration of the families {sorted(space.families)}."
             )
-        return candidates
+        return [model.candidates_[i] for i in keep], model.candidate_encoding_.iloc[
+            keep
+        ]
 
     def _seed(self):
         rng = check_random_state(self.random_state)
@@ -329,8 +333,8 @@ class MetaModelSelector(BaseEstimator):
         return values.reindex(model.metafeatures_).astype(float)
 
     def _rank(self, meta_features, model, n=None, with_estimators=True):
-        candidates = self._candidates(model)
-        rows = meta_rows(meta_features, candidates, model.space_)
+        candidates, encoded = self._candidates(model)
+        rows = meta_rows(meta_features, candidates, model.space_, encoded=encoded)
         predicted = model.predict(rows)
         order = np.argsort(-predicted.target, kind="stable")
         if n is not None:

@@ -76,6 +76,7 @@ def make_toy_knowledge_base(path, task, n_datasets=8, n_configs=12, random_state
                     n_informative=n_informative,
                     n_redundant=0,
                     n_classes=2 + i % 2,
+                    n_clusters_per_class=1,
                     random_state=derive_seed(random_state, dataset_id),
                 )
             else:
