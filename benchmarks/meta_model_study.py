@@ -61,7 +61,8 @@ def _missing_metafeatures(kb, task, pmlb, cache):
     does, cached in ``cache`` (a CSV)."""
     from skmeta.datasets import list_pmlb
     from skmeta.metafeatures import MetaFeatureExtractor
-    from skmeta.metalearning import ExperimentStore, prepare_dataset
+    from skmeta.metalearning import ExperimentStore
+    from skmeta.metalearning._collector import prepare_dataset
 
     table = kb.metafeatures
     names = metafeature_names(task)

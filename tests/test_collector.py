@@ -17,16 +17,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold
 
 from skmeta.datasets import Dataset, PMLBSource, from_dataframe
-from skmeta.metalearning import (
-    IsolatedEvaluator,
-    SearchSpace,
-    collect,
-    config_id,
-    load_knowledge_base,
-    plan_configurations,
-    prepare_dataset,
-)
+from skmeta.metalearning import SearchSpace, collect, load_knowledge_base
+from skmeta.metalearning._collector import plan_configurations, prepare_dataset
+from skmeta.metalearning._evaluation import IsolatedEvaluator
 from skmeta.metalearning._knowledge_base import compute_metafeatures
+from skmeta.metalearning._search_space import config_id
 from skmeta.metalearning._store import ExperimentStore
 
 
@@ -535,7 +530,7 @@ def test_cli_collect_info_compact(tmp_path, capsys):
 
 
 def test_shipped_knowledge_base_loads():
-    from skmeta.metalearning import knowledge_base_path
+    from skmeta.metalearning._knowledge_base import knowledge_base_path
 
     if not (knowledge_base_path("classification") / "store.json").exists():
         pytest.skip("no knowledge base shipped in this checkout")

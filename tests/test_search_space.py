@@ -12,7 +12,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import SVR
 
-from skmeta.metalearning import SearchSpace, config_id
+from skmeta.metalearning import SearchSpace
+from skmeta.metalearning._search_space import config_id
 from skmeta.utils._sklearn_compat import SKLEARN_VERSION, parse_version
 
 TASKS = ("classification", "regression")

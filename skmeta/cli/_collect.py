@@ -180,7 +180,7 @@ def _sources_from_args(args):
         list_pmlb,
         openml_suite,
     )
-    from skmeta.metalearning import diverse_order
+    from skmeta.metalearning._collector import diverse_order
 
     sources = []
     if args.pmlb:
