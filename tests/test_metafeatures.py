@@ -7,6 +7,8 @@ rtol 1e-6, except the documented differences below.
 
 import json
 import math
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -490,3 +492,16 @@ def test_cli_missing_target_column(iris_files, capsys):
 def test_cli_missing_file(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "absent.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_closed_pipe(iris_files):
+    # ``skmeta extract ... | head``: the reader is gone before the command writes (here,
+    # it closes its end at once); the command must end quietly, not with a traceback.
+    args = [sys.executable, "-m", "skmeta", "extract", str(iris_files["csv"])]
+    args += ["--groups", "general", "statistical"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in stderr
+    assert process.returncode in (0, 1)

@@ -5,6 +5,7 @@ Each subcommand lives in its own private module, exposing ``add_parser(subparser
 """
 
 import argparse
+import os
 import sys
 
 from skmeta import __version__
@@ -40,7 +41,15 @@ def main(argv=None):
         parser.print_help(sys.stderr)
         return 2
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        # Flush here, not at interpreter exit, so that a closed pipe is caught below.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader went away (``skmeta extract ... | head``): not an error of ours.
+        # Point stdout at devnull so that the final flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ValueError, FileNotFoundError, KeyError) as exc:
         # User errors (a missing file, an unknown column) end with one clear line,
         # not a traceback.
