@@ -28,7 +28,12 @@ from ..utils._sklearn_compat import (
     _warn_or_raise_about_fit_failures,
     _yields_constant_splits,
 )
-from ._adapters import ResourceAdapter, SubsampleAdapter, _resolve_adapter
+from ._adapters import (
+    ResourceAdapter,
+    SubsampleAdapter,
+    _resolve_adapter,
+    _space_names,
+)
 from ._sampler import BOHBSampler
 from ._schedule import _bracket_rungs, hyperband_schedule
 
@@ -235,6 +240,23 @@ class HyperbandSearchCV(BaseSearchCV):
         ask/tell interface through which Hyperband could propose a bracket and
         report its rungs back.
 
+    initial_candidates : list of dict, default=None
+        Configurations to evaluate before any proposal of the ``sampler``,
+        such as a meta-model's recommendations or a known good default. Every
+        bracket starts with them, in the given order, and the ``sampler``
+        fills its remaining configurations; a bracket with fewer
+        configurations than the list takes its first ones (the order is a
+        priority). Each one therefore competes in the most exploratory
+        bracket, and as many as fit in every other bracket, up to the
+        bracket ``s = 0`` that trains all its configurations at
+        ``max_resources``. In a finite grid, a bracket never draws a
+        configuration equal to one of them. A dict sets parameters of the
+        search space or any other parameter of the estimator (the others keep
+        the estimator's values), but not the resource, which Hyperband sets.
+        The list may not be longer than the first bracket. Their rows of
+        ``cv_results_`` have ``proposed_by="initial"``; within a rung, an
+        initial candidate wins a tie with a proposal.
+
     Attributes
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
@@ -245,9 +267,10 @@ class HyperbandSearchCV(BaseSearchCV):
         trained for it: the increment over the previous rung when continued),
         ``config_id`` (one id per sampled configuration, shared by its rows;
         :meth:`learning_curves` gathers them) and ``proposed_by``
-        (``"random"``, or ``"model"`` for a configuration proposed by the
-        ``sampler``'s model). ``rank_test_*`` ranks the rows at
-        ``max_resources`` first, so rank 1 is ``best_index_``.
+        (``"initial"`` for one of ``initial_candidates``, ``"random"``, or
+        ``"model"`` for a configuration proposed by the ``sampler``'s model).
+        ``rank_test_*`` ranks the rows at ``max_resources`` first, so rank 1
+        is ``best_index_``.
 
     best_estimator_ : estimator
         The best configuration refit on the whole data at ``max_resources``.
@@ -364,6 +387,7 @@ class HyperbandSearchCV(BaseSearchCV):
         "factor": [Interval(numbers.Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
         "sampler": [StrOptions({"random", "bohb"}), BOHBSampler],
+        "initial_candidates": [list, None],
     }
 
     def __init__(
@@ -385,6 +409,7 @@ class HyperbandSearchCV(BaseSearchCV):
         error_score=np.nan,
         return_train_score=False,
         sampler="random",
+        initial_candidates=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -404,6 +429,7 @@ class HyperbandSearchCV(BaseSearchCV):
         self.factor = factor
         self.random_state = random_state
         self.sampler = sampler
+        self.initial_candidates = initial_candidates
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -455,6 +481,7 @@ class HyperbandSearchCV(BaseSearchCV):
 
     def _make_plan(self, adapter, max_resources, min_resources):
         n_space = self._space_size()
+        n_initial = len(self.initial_candidates or ())
         continues = adapter.supports_continuation(self.estimator)
         schedule = hyperband_schedule(max_resources, min_resources, self.factor)
         plan = []
@@ -476,14 +503,53 @@ class HyperbandSearchCV(BaseSearchCV):
                     "bracket": len(schedule) - 1 - index,
                     "rungs": rungs,
                     "n_configurations": rungs[0][0],
+                    "n_initial": min(n_initial, rungs[0][0]),
                     "n_evaluations": sum(n for n, _ in rungs),
                     "total_resources": trained,
                     "limited_by_search_space": limited,
                 }
             )
+        if n_initial > plan[0]["n_configurations"]:
+            raise ValueError(
+                f"initial_candidates has {n_initial} configurations, but the "
+                f"largest bracket of this plan has "
+                f"{plan[0]['n_configurations']}; each initial candidate must "
+                "fit in it. Pass at most that many, or widen the schedule "
+                "(a larger max_resources / min_resources)."
+            )
         return plan
 
-    def get_plan(self, X=None, y=None):
+    def _check_initial_candidates(self, adapter):
+        """Refuse initial candidates that are not dicts of known parameters."""
+        if self.initial_candidates is None:
+            return
+        known = set(self.estimator.get_params(deep=True))
+        known |= _space_names(self.param_distributions)
+        resource = getattr(adapter, "parameter", None)
+        for i, candidate in enumerate(self.initial_candidates):
+            if not isinstance(candidate, dict):
+                raise TypeError(
+                    f"initial_candidates[{i}] is {candidate!r} of type "
+                    f"{type(candidate).__name__}; each initial candidate must be "
+                    "a dict of parameter names to values, such as "
+                    "{'alpha': 0.001}."
+                )
+            unknown = sorted(set(candidate) - known, key=str)
+            if unknown:
+                raise ValueError(
+                    f"initial_candidates[{i}] sets {unknown}, which are neither "
+                    "in the search space nor parameters of "
+                    f"{type(self.estimator).__name__}. Valid names are: "
+                    f"{sorted(known)}."
+                )
+            if resource is not None and resource in candidate:
+                raise ValueError(
+                    f"initial_candidates[{i}] sets the resource {resource!r}; "
+                    "Hyperband sets it to each rung's budget. Remove it from "
+                    "the initial candidates."
+                )
+
+    def get_plan(self, X=None, y=None, **params):
         """The brackets the search will run, before fitting.
 
         Like dask-ml's ``metadata``: for each bracket, its rungs, how many
@@ -496,14 +562,20 @@ class HyperbandSearchCV(BaseSearchCV):
             Needed with ``resource="n_samples"``, whose budgets count samples.
 
         y : array-like of shape (n_samples,), default=None
-            The targets, for the "auto" ``min_resources`` of a classifier.
+            The targets, for the "auto" ``min_resources`` of a classifier and
+            for splitters that need them.
+
+        **params : dict of str -> object
+            The parameters :meth:`fit` would receive; only those routed to the
+            CV splitter (such as ``groups``) are used, to count its splits.
 
         Returns
         -------
         plan : list of dict
             One dict per bracket, from ``s = s_max`` to ``s = 0``, with keys
             ``bracket`` (``s``), ``rungs`` (list of ``(n_candidates,
-            n_resources)``), ``n_configurations``, ``n_evaluations`` (rows of
+            n_resources)``), ``n_configurations``, ``n_initial`` (how many of
+            them are ``initial_candidates``), ``n_evaluations`` (rows of
             ``cv_results_``), ``total_resources`` and
             ``limited_by_search_space`` (True when a finite grid has fewer
             configurations than the bracket would sample, each then used once).
@@ -511,6 +583,7 @@ class HyperbandSearchCV(BaseSearchCV):
         self._validate_params()
         adapter = _resolve_adapter(self.resource)
         adapter.validate(self.estimator, self.param_distributions)
+        self._check_initial_candidates(adapter)
         if X is None and isinstance(adapter, SubsampleAdapter):
             raise ValueError(
                 "With resource='n_samples' the budgets depend on the data; pass "
@@ -519,8 +592,10 @@ class HyperbandSearchCV(BaseSearchCV):
         n_splits = None
         if X is not None:
             X, y = indexable(X, y)
+            params = _check_method_params(X, params=params)
+            split_params = self._get_routed_params_for_fit(params).splitter.split
             cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-            n_splits = cv.get_n_splits(X, y)
+            n_splits = cv.get_n_splits(X, y, **split_params)
         max_resources, min_resources = self._resolve_resources(adapter, X, y, n_splits)
         return self._make_plan(adapter, max_resources, min_resources)
 
@@ -553,6 +628,7 @@ class HyperbandSearchCV(BaseSearchCV):
         """
         adapter = _resolve_adapter(self.resource)
         adapter.validate(self.estimator, self.param_distributions)
+        self._check_initial_candidates(adapter)
         # Validates the search space (lists or distributions) early.
         ParameterSampler(self.param_distributions, 1)
         if isinstance(self.sampler, BOHBSampler):
@@ -773,24 +849,35 @@ class HyperbandSearchCV(BaseSearchCV):
         n_configurations_seen = 0
         for bracket in self.plan_:
             rungs = bracket["rungs"]
-            if sampler == "random":
-                candidates = list(
+            initial = [dict(c) for c in self.initial_candidates or ()]
+            initial = initial[: bracket["n_initial"]]
+            n_proposed = bracket["n_configurations"] - len(initial)
+            if n_proposed == 0:
+                proposals, proposed_by = [], []
+            elif sampler == "random":
+                proposals = list(
                     ParameterSampler(
                         self.param_distributions,
-                        bracket["n_configurations"],
+                        n_proposed,
                         random_state=random_state,
                     )
                 )
-                proposed_by = ["random"] * len(candidates)
+                proposed_by = ["random"] * len(proposals)
             else:
                 # Brackets run one after another, so each is proposed from
                 # every rung of the brackets before it.
-                candidates, proposed_by = sampler._propose(
+                proposals, proposed_by = sampler._propose(
                     self.param_distributions,
-                    bracket["n_configurations"],
+                    n_proposed,
                     observations,
                     random_state,
                 )
+            if initial and self._space_size() is not None:
+                proposals, proposed_by = self._without_initial(
+                    proposals, proposed_by, initial, n_proposed, random_state
+                )
+            candidates = initial + proposals
+            proposed_by = ["initial"] * len(initial) + list(proposed_by)
             config_ids = np.arange(len(candidates)) + n_configurations_seen
             n_configurations_seen += len(candidates)
             bracket_ctx = None
@@ -844,6 +931,29 @@ class HyperbandSearchCV(BaseSearchCV):
                 n_resources_done = n_resources
             if bracket_ctx is not None:
                 bracket_ctx.call_on_fit_task_end(estimator=self)
+
+    def _without_initial(self, proposals, proposed_by, initial, n, random_state):
+        """Replace proposals of a finite grid that repeat an initial candidate.
+
+        The replacements are drawn at random among the grid's configurations
+        not yet in the bracket, so the bracket still has ``n`` proposals
+        whenever the grid has them.
+        """
+        kept = [
+            (params, source)
+            for params, source in zip(proposals, proposed_by, strict=True)
+            if not any(_same_params(params, c) for c in initial)
+        ]
+        if len(kept) < n:
+            taken = initial + [params for params, _ in kept]
+            unused = [
+                params
+                for params in ParameterGrid(self.param_distributions)
+                if not any(_same_params(params, c) for c in taken)
+            ]
+            order = random_state.permutation(len(unused))[: n - len(kept)]
+            kept.extend((unused[i], "random") for i in order)
+        return [p for p, _ in kept], [source for _, source in kept]
 
     def _promotion_key(self, results):
         """The column that ranks candidates within a rung."""
@@ -930,6 +1040,23 @@ class HyperbandSearchCV(BaseSearchCV):
                 np.asarray(results[key])[rows],
             )
         return curves
+
+
+def _same_params(first, second):
+    """Whether two configurations set the same parameters to equal values."""
+    if first.keys() != second.keys():
+        return False
+    for key, value in first.items():
+        other = second[key]
+        if value is other:
+            continue
+        try:
+            if not bool(value == other):
+                return False
+        except (TypeError, ValueError):
+            # Arrays and objects without a boolean ==: equal only if identical.
+            return False
+    return True
 
 
 def _rank_descending(values):
