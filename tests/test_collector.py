@@ -355,6 +355,55 @@ def test_hung_fit_is_killed_and_recorded_as_timeout():
     evaluator.close()
 
 
+class SleepingClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit waits, using no CPU, as on a machine busy elsewhere."""
+
+    def __init__(self, seconds=1.0):
+        self.seconds = seconds
+
+    def fit(self, X, y):
+        time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+@pytest.mark.skipif(
+    not os.path.exists(f"/proc/{os.getpid()}/stat"), reason="CPU time needs /proc"
+)
+def test_time_limit_counts_cpu_time_not_waiting():
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    y = np.r_[np.zeros(10), np.ones(10)]
+    request = {
+        "task": "classification",
+        "config": None,
+        "estimator": SleepingClassifier(0.6),
+        "X": X,
+        "y": y,
+        "splits": list(StratifiedKFold(2).split(X, y)),
+        "seed": 0,
+    }
+    evaluator = IsolatedEvaluator()
+    # Two folds of 0.6 s each take 1.2 s of wall time but almost no CPU time: a
+    # wall-clock limit of 1 s would stop them, a CPU-time limit does not.
+    result = evaluator.evaluate(request, time_limit=1.0)
+    assert result["status"] == "ok", result
+    assert result["wall_time"] > 1.0
+    # A child that only waits is still stopped, after 30 times the limit.
+    request["estimator"] = SleepingClassifier(60)
+    start = time.monotonic()
+    result = evaluator.evaluate(request, time_limit=0.1)
+    assert result["status"] == "timeout"
+    assert result["cpu_time"] < 0.1
+    assert 3 <= time.monotonic() - start < 10
+    evaluator.close()
+
+
 class SuicidalClassifier(ClassifierMixin, BaseEstimator):
     """A classifier whose fit kills its own process, as the OOM killer would."""
 

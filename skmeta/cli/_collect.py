@@ -48,7 +48,7 @@ def add_parser(subparsers):
         "--time-limit",
         type=float,
         default=300.0,
-        help="seconds per evaluation before it is killed as a timeout (300)",
+        help="CPU seconds per evaluation before it is killed as a timeout (300)",
     )
     collect.add_argument(
         "--n-jobs", type=int, default=1, help="parallel evaluations (1)"

@@ -324,8 +324,10 @@ def collect(
     max_rows : int or None, default=3000
         Larger datasets are subsampled (stratified, seeded) to this many rows.
     time_limit : float or None, default=300
-        Seconds one evaluation (all its folds) may take before its process is
-        killed and a timeout recorded.
+        CPU seconds one evaluation (all its folds) may use before its process is
+        killed and a timeout recorded. CPU time, not wall-clock time, so that a
+        busy machine does not turn slow evaluations into timeouts; a process that
+        makes no progress at all is stopped after 30 times the limit.
     n_jobs : int, default=1
         Evaluations run in parallel through joblib; use
         ``joblib.parallel_config(backend="dask")`` to run them on a Dask cluster.

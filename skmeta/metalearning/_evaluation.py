@@ -39,6 +39,10 @@ _THREAD_VARIABLES = (
 
 _HEADER = struct.Struct("<Q")
 
+# A child that neither answers nor uses CPU (a deadlock, a wait on a lock) is stopped
+# after this many times the time limit, in wall-clock time.
+_WALL_FACTOR = 30
+
 
 def _roc_auc_ovr_macro(y_true, scores, classes):
     """Macro average of one-vs-rest ROC-AUC over ``classes``.
@@ -186,14 +190,10 @@ def _write_frame(fd, obj):
         view = view[written:]
 
 
-def _read_exact(fd, n_bytes, deadline=None):
+def _read_exact(fd, n_bytes):
     chunks = []
     remaining = n_bytes
     while remaining:
-        if deadline is not None:
-            timeout = deadline - time.monotonic()
-            if timeout <= 0 or not select.select([fd], [], [], timeout)[0]:
-                raise TimeoutError
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             raise EOFError
@@ -202,9 +202,9 @@ def _read_exact(fd, n_bytes, deadline=None):
     return b"".join(chunks)
 
 
-def _read_frame(fd, deadline=None):
-    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-    return pickle.loads(_read_exact(fd, size, deadline))
+def _read_frame(fd):
+    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size))
+    return pickle.loads(_read_exact(fd, size))
 
 
 def _exit_when_orphaned(parent_pid):
@@ -304,6 +304,12 @@ class IsolatedEvaluator:
     def evaluate(self, request, time_limit=None):
         """Evaluate ``request`` in the child; give up after ``time_limit`` seconds.
 
+        The limit counts the child's CPU time (per thread allowed), not the wall
+        clock, so that evaluations are not stopped because the machine is busy; a
+        child that makes no progress at all is stopped after 30 times the limit.
+        Where a process's CPU time cannot be read (no ``/proc``), the limit is on
+        wall-clock time.
+
         Returns
         -------
         dict
@@ -322,15 +328,17 @@ class IsolatedEvaluator:
         if self._process is None or self._process.poll() is not None:
             self._start()
         start = time.perf_counter()
-        deadline = None if time_limit is None else time.monotonic() + time_limit
         try:
             _write_frame(self._process.stdin.fileno(), request)
-            return _read_frame(self._process.stdout.fileno(), deadline)
-        except TimeoutError:
+            if time_limit is None:
+                return _read_frame(self._process.stdout.fileno())
+            return self._read_within(time_limit, start)
+        except TimeoutError as exc:
             self._kill()
             return {
                 "status": "timeout",
                 "error": f"stopped after the time limit of {time_limit:g} s",
+                "cpu_time": exc.args[0] if exc.args else None,
                 "wall_time": time.perf_counter() - start,
             }
         except (EOFError, BrokenPipeError):
@@ -341,6 +349,44 @@ class IsolatedEvaluator:
                 "error": f"worker process died (exit code {code})",
                 "wall_time": time.perf_counter() - start,
             }
+
+    def _read_within(self, time_limit, start):
+        # The limit is on the child's CPU time, so that a busy machine (other jobs,
+        # a collector running niced) does not turn slow evaluations into timeouts:
+        # whenever ``time_limit`` wall seconds pass, the child's CPU time decides
+        # whether it may go on. A child that waits instead of computing (a deadlock)
+        # is stopped after _WALL_FACTOR times the limit. Where the CPU time of a
+        # process cannot be read (no /proc), the limit is wall-clock time.
+        fd = self._process.stdout.fileno()
+        pid = self._process.pid
+        budget = time_limit * self.n_threads
+        cpu_start = _process_cpu_time(pid)
+        wall_end = time.monotonic() + _WALL_FACTOR * time_limit
+        check_at = time.monotonic() + time_limit
+        while True:
+            wait = min(check_at, wall_end) - time.monotonic()
+            if wait > 0 and select.select([fd], [], [], wait)[0]:
+                # The child writes its answer in one go: read it whole.
+                return _read_frame(fd)
+            cpu_now = _process_cpu_time(pid)
+            if cpu_start is None or cpu_now is None:
+                raise TimeoutError(None)
+            used = cpu_now - cpu_start
+            if used >= budget or time.monotonic() >= wall_end:
+                raise TimeoutError(used)
+            check_at = time.monotonic() + (budget - used) / self.n_threads
+
+
+def _process_cpu_time(pid):
+    """CPU seconds (user and system, all threads) used by process ``pid``, or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            # Fields after the parenthesised command name start at field 3 (state);
+            # utime and stime are fields 14 and 15, in clock ticks.
+            fields = file.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 _LOCAL = threading.local()
