@@ -84,11 +84,30 @@ def test_random_ranking_matches_simulation():
 
 
 def test_closed_gap_by_hand():
-    # Single best loses 0.2 on average, the method 0.05: it closes 75 % of the gap.
-    assert closed_gap([0.0, 0.1], [0.1, 0.3]) == pytest.approx(0.75)
+    # Per dataset (the notes' definition): the single best loses 0.1 and 0.3, the
+    # method 0.0 and 0.1, closing (0.1 - 0) / 0.1 = 1 and (0.3 - 0.1) / 0.3 = 2/3.
+    gaps = closed_gap([0.0, 0.1], [0.1, 0.3], aggregate="none")
+    assert gaps == pytest.approx([1.0, 2 / 3])
+    assert closed_gap([0.0, 0.1], [0.1, 0.3]) == pytest.approx((1 + 2 / 3) / 2)
+    assert closed_gap([0.0, 0.1], [0.1, 0.3], aggregate="mean") == pytest.approx(5 / 6)
+    # The median of three: gaps 1, 0 and -1 (twice the single best's regret).
+    assert closed_gap([0.0, 0.2, 0.4], [0.1, 0.2, 0.2]) == pytest.approx(0.0)
+    # Applied once to the mean regrets: (0.2 - 0.05) / 0.2.
+    assert closed_gap([0.0, 0.1], [0.1, 0.3], aggregate="of_means") == pytest.approx(
+        0.75
+    )
     assert closed_gap([0.1, 0.3], [0.1, 0.3]) == 0
-    assert closed_gap([0.2, 0.4], [0.1, 0.3]) == pytest.approx(-0.5)
+    assert closed_gap([0.2, 0.4], [0.1, 0.3], aggregate="of_means") == pytest.approx(
+        -0.5
+    )
+    # Where the single best is the oracle there is no gap to close: left out.
+    assert closed_gap([0.1, 0.05], [0.0, 0.1]) == pytest.approx(0.5)
     assert np.isnan(closed_gap([0.1], [0.0]))
+    assert np.isnan(closed_gap([0.1], [0.0], aggregate="of_means"))
+    with pytest.raises(ValueError, match="aggregate must be"):
+        closed_gap([0.1], [0.2], aggregate="max")
+    with pytest.raises(ValueError, match="one value of each"):
+        closed_gap([0.1, 0.2], [0.2])
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +158,13 @@ def test_evaluate_meta_model(toy_kb):
     assert expected <= set(summary.index)
     assert result.n_datasets == 6 and result.n_groups == 3
     assert (summary["n_datasets"] == 6).all()
-    assert summary.loc["single_best", "closed_gap"] == 0
+    assert summary.loc["single_best", "closed_gap_median"] == 0
+    assert summary.loc["single_best", "closed_gap_of_means"] == 0
+    # The summary's closed gap is the median of the per-dataset values.
+    mine = result.per_dataset[result.per_dataset["method"] == "meta_model"]
+    assert summary.loc["meta_model", "closed_gap_median"] == pytest.approx(
+        mine["closed_gap"].median()
+    )
     assert "flaml_zero_shot" in result.skipped
     # The formula behind the toy scores favours flexible families on every dataset,
     # which the meta-model must find from data: it beats random choice.
