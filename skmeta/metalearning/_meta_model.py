@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.ensemble import (
+    ExtraTreesRegressor,
     HistGradientBoostingRegressor,
     RandomForestRegressor,
+    VotingRegressor,
 )
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import RidgeCV
@@ -63,7 +65,11 @@ _RAW_FLOOR = {"r2": -1.0}
 TARGETS = ("raw", "normalised")
 
 # The default meta-model's regressor, chosen by benchmarks/meta_model_study.py.
-DEFAULT_META_REGRESSOR = "gradient_boosting"
+DEFAULT_META_REGRESSOR = "blend"
+
+# The nearest datasets' share of the "blend" meta-regressor, chosen by grouped
+# cross-validation on the knowledge base (benchmarks/meta_model_study.py).
+BLEND_NEAREST_WEIGHT = 1 / 3
 
 
 def resolve_scoring(task, scoring):
@@ -264,6 +270,21 @@ def meta_rows(metafeatures, configs, space, encoded=None):
     return pd.concat([block, encoded], axis=1)
 
 
+def _distinct_rows(values):
+    """Position of the first occurrence of each distinct row, and each row's
+    distinct-row index.
+
+    Rows compared as raw bytes: several times faster than ``np.unique(axis=0)``,
+    which sorts row by row, on the thousands of identical rows of a ranking.
+    """
+    values = np.ascontiguousarray(values, dtype=float)
+    as_bytes = values.view(np.dtype((np.void, values.dtype.itemsize * values.shape[1])))
+    _, first, inverse = np.unique(
+        as_bytes.ravel(), return_index=True, return_inverse=True
+    )
+    return first, inverse.ravel()
+
+
 class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
     """Predict a configuration's score from its nearest configurations on the
     nearest datasets.
@@ -313,13 +334,8 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         mf = np.where(np.isfinite(mf), mf, np.nan)
         self.mf_min_ = np.nanmin(np.where(np.isnan(mf), np.inf, mf), axis=0)
         self.mf_max_ = np.nanmax(np.where(np.isnan(mf), -np.inf, mf), axis=0)
-        keys, dataset_index = np.unique(
-            np.nan_to_num(mf, nan=-1e300), axis=0, return_inverse=True
-        )
-        self.n_datasets_ = len(keys)
-        first = np.array(
-            [np.flatnonzero(dataset_index == d)[0] for d in range(len(keys))]
-        )
+        first, dataset_index = _distinct_rows(np.nan_to_num(mf, nan=-1e300))
+        self.n_datasets_ = len(first)
         self.datasets_ = self._scale(mf[first])
         family_columns = [c for c in config.columns if str(c).startswith("family=")]
         self.family_columns_ = family_columns
@@ -363,8 +379,8 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         scaled = self._scale(np.where(np.isfinite(mf), mf, np.nan))
         out = np.empty(len(scaled))
         k = min(self.n_neighbors, self.n_datasets_)
-        keys, inverse = np.unique(scaled, axis=0, return_inverse=True)
-        for q, key in enumerate(keys):
+        first, inverse = _distinct_rows(scaled)
+        for q, key in enumerate(scaled[first]):
             rows = np.flatnonzero(inverse == q)
             distance = np.abs(self.datasets_ - key).sum(axis=1)
             neighbours = np.argsort(distance, kind="stable")[:k]
@@ -401,7 +417,11 @@ def make_meta_regressor(name="random_forest", random_state=0):
     Parameters
     ----------
     name : {"linear", "random_forest", "gradient_boosting", "nearest_datasets", \
-            "mlp"}, default="random_forest"
+            "mlp", "blend"}, default="random_forest"
+        ``"blend"`` averages gradient boosting and the nearest datasets, with
+        weights ``1 - BLEND_NEAREST_WEIGHT`` and ``BLEND_NEAREST_WEIGHT``: the
+        booster generalises across configurations and datasets, the neighbours
+        anchor the prediction to what similar datasets measured.
     random_state : int, default=0
 
     Returns
@@ -409,9 +429,14 @@ def make_meta_regressor(name="random_forest", random_state=0):
     estimator
         A regressor that accepts NaN in its input.
     """
-    # Configuration columns are NaN where a hyperparameter does not apply, and some
-    # are NaN throughout until the knowledge base has configurations that set them:
-    # imputers keep such columns (as zeros) so that the width never changes.
+    if name == "blend":
+        return VotingRegressor(
+            [
+                ("gradient_boosting", make_meta_regressor("gradient_boosting")),
+                ("nearest_datasets", make_meta_regressor("nearest_datasets")),
+            ],
+            weights=[1 - BLEND_NEAREST_WEIGHT, BLEND_NEAREST_WEIGHT],
+        )
     if name == "linear":
         return make_pipeline(
             SimpleImputer(
@@ -470,12 +495,15 @@ META_REGRESSORS = (
     "gradient_boosting",
     "nearest_datasets",
     "mlp",
+    "blend",
 )
 
 
 def _forest(regressor):
     final = regressor.steps[-1][1] if hasattr(regressor, "steps") else regressor
-    return final if hasattr(final, "estimators_") else None
+    # A voting ensemble also has estimators_, but not trees on one input.
+    is_forest = isinstance(final, (RandomForestRegressor, ExtraTreesRegressor))
+    return final if is_forest else None
 
 
 class MetaModel:
@@ -557,7 +585,10 @@ class MetaModel:
         mf = _finite(mf.set_axis(self.metafeatures_, axis=1).astype(float))
         low, high = self.range_.predict(mf).T
         span = np.maximum(high - low, 0.0)
-        return Bunch(target=target, score=low + target * span, std=std * span)
+        # A normalised prediction past 0 or 1 still ranks, but a score outside the
+        # dataset's predicted range (e.g. an accuracy above 1) would mislead.
+        score = low + np.clip(target, 0.0, 1.0) * span
+        return Bunch(target=target, score=score, std=std * span)
 
 
 # -- the trained default meta-model, cached per process -----------------------------

@@ -1,0 +1,101 @@
+"""The meta-regressors: nearest datasets by hand, the blend, score reporting."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
+from skmeta.metalearning._meta_model import (
+    BLEND_NEAREST_WEIGHT,
+    DEFAULT_META_REGRESSOR,
+    META_REGRESSORS,
+    MetaModel,
+    build_meta_dataset,
+)
+from skmeta.metalearning._toy import make_toy_knowledge_base
+
+
+def _meta_frame(rows):
+    """A meta-dataset of (size, family a?, family b?, hyperparameter) rows."""
+    return pd.DataFrame(rows, columns=["mf:size", "family=a", "family=b", "a__h"])
+
+
+def test_nearest_datasets_by_hand():
+    # Two datasets (size 0 and size 10), each with two configurations of family
+    # a (h = 0 and h = 1) and one of family b.
+    X = _meta_frame(
+        [
+            [0, 1, 0, 0.0],
+            [0, 1, 0, 1.0],
+            [0, 0, 1, np.nan],
+            [10, 1, 0, 0.0],
+            [10, 1, 0, 1.0],
+            [10, 0, 1, np.nan],
+        ]
+    )
+    y = np.array([0.2, 0.8, 0.5, 0.6, 0.1, 0.9])
+    model = NearestDatasetsRegressor(n_neighbors=2).fit(X, y)
+    assert model.n_datasets_ == 2
+    # A query at size 2.5: scaled distances 0.25 and 0.75, weights 4 and 4/3.
+    query = _meta_frame([[2.5, 1, 0, 0.9], [2.5, 0, 1, np.nan]])
+    predicted = model.predict(query)
+    # Family a, h = 0.9: the closest configuration on each dataset is h = 1.
+    assert predicted[0] == pytest.approx((4 * 0.8 + 4 / 3 * 0.1) / (4 + 4 / 3))
+    assert predicted[1] == pytest.approx((4 * 0.5 + 4 / 3 * 0.9) / (4 + 4 / 3))
+    # One neighbour: only the nearest dataset speaks.
+    nearest = clone(model).set_params(n_neighbors=1).fit(X, y)
+    assert nearest.predict(query) == pytest.approx([0.8, 0.5])
+    # Rows of several datasets in one call are answered each by its own.
+    both = _meta_frame([[2.5, 1, 0, 0.9], [9.0, 1, 0, 0.9]])
+    assert nearest.predict(both) == pytest.approx([0.8, 0.1])
+
+
+def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
+    from skmeta.metalearning import load_knowledge_base
+
+    path = make_toy_knowledge_base(tmp_path / "regression", "regression")
+    meta = build_meta_dataset(load_knowledge_base("regression", path), "regression")
+    train = meta.dataset_id != meta.dataset_id[0]
+    X, y = meta.X[train], meta.normalised[train]
+    blend = make_meta_regressor("blend").fit(X, y)
+    boosting = make_meta_regressor("gradient_boosting").fit(X, y)
+    nearest = make_meta_regressor("nearest_datasets").fit(X, y)
+    test = meta.X[~train]
+    expected = (1 - BLEND_NEAREST_WEIGHT) * boosting.predict(
+        test
+    ) + BLEND_NEAREST_WEIGHT * nearest.predict(test)
+    assert blend.predict(test) == pytest.approx(expected)
+    assert DEFAULT_META_REGRESSOR in META_REGRESSORS
+
+
+def test_reported_score_stays_in_the_predicted_range(tmp_path):
+    from skmeta.metalearning import load_knowledge_base
+
+    path = make_toy_knowledge_base(tmp_path / "classification", "classification")
+    meta = build_meta_dataset(
+        load_knowledge_base("classification", path), "classification"
+    )
+    model = MetaModel(make_meta_regressor("blend")).fit(meta)
+    rows = meta.X.iloc[:40]
+    predicted = model.predict(rows)
+    # The blend has no trees to spread: no uncertainty.
+    assert np.isnan(predicted.std).all()
+    # However far the normalised prediction strays past [0, 1], the reported
+    # balanced accuracy stays within the dataset's predicted worst and best.
+    model.regressor_ = _Constant(1.5)
+    above = model.predict(rows)
+    model.regressor_ = _Constant(-0.5)
+    below = model.predict(rows)
+    assert (above.target == 1.5).all()
+    assert (above.score >= below.score).all()
+    assert above.score.max() <= meta.raw.max() + 1e-9
+    assert below.score.min() >= meta.raw.min() - 1e-9
+
+
+class _Constant:
+    def __init__(self, value):
+        self.value = value
+
+    def predict(self, X):
+        return np.full(len(X), self.value)
