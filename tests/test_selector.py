@@ -106,6 +106,35 @@ def test_hyperband_verification(kb):
     assert np.isfinite(selector.recommendations_["verified_score"].iloc[:3]).any()
 
 
+def test_hyperband_verification_is_seeded_with_the_recommendations(kb, monkeypatch):
+    from skmeta.model_selection import HyperbandSearchCV
+
+    searches = []
+    fit = HyperbandSearchCV.fit
+
+    def spy(self, X, y=None, **params):
+        searches.append(self)
+        return fit(self, X, y, **params)
+
+    monkeypatch.setattr(HyperbandSearchCV, "fit", spy)
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=2, verification="hyperband").fit(X, y)
+    (search,) = searches
+    table = selector.recommendations_
+    # The search runs over the head of the ranking, seeded with its first two.
+    assert list(search.param_distributions["pipeline"]) == list(table["estimator"])
+    seeds = [c["pipeline"] for c in search.initial_candidates]
+    assert seeds == list(table["estimator"].iloc[:2])
+    results = pd.DataFrame(search.cv_results_)
+    first_bracket = results[results["bracket"] == results["bracket"].max()]
+    initial = first_bracket[first_bracket["proposed_by"] == "initial"]
+    assert {id(p["pipeline"]) for p in initial["params"]} == {id(e) for e in seeds}
+    # The chosen pipeline is the best at the full budget.
+    verified = table["verified_score"]
+    assert verified.notna().any()
+    assert selector.best_params_["params"] == table["params"].iloc[verified.argmax()]
+
+
 def test_regression(kb):
     X, y = load_diabetes(return_X_y=True)
     selector = _selector(kb, task="regression").fit(X, y)

@@ -115,9 +115,10 @@ class MetaModelSelector(BaseEstimator):
         holding ``<task>/``).
 
     meta_regressor : estimator, default=None
-        The regressor of the meta-model; histogram gradient boosting when None,
-        the best of the study in the user guide (see
-        :func:`~skmeta.metalearning.make_meta_regressor`). It is trained once per
+        The regressor of the meta-model; when None, histogram gradient boosting
+        averaged with the nearest datasets' measured scores (``"blend"`` of
+        :func:`~skmeta.metalearning.make_meta_regressor`), the choice of the
+        study in the user guide. It is trained once per
         process, knowledge base and setting, and cached in memory. A random
         forest also reports the spread of its trees (``predicted_std``).
 
@@ -137,9 +138,13 @@ class MetaModelSelector(BaseEstimator):
         — the metrics the knowledge base measured.
 
     verification : {"cv", "hyperband"}, default="cv"
-        How the top ``n_verify`` are compared: each by full cross-validation, or
-        by :class:`~skmeta.HyperbandSearchCV` over them, with the number of
-        training rows as its resource.
+        How the top ``n_verify`` are compared: each by full cross-validation;
+        or by :class:`~skmeta.HyperbandSearchCV`, with the number of training
+        rows as its resource, over the head of the ranking (the
+        ``max(3 * n_verify, 5)`` pipelines of ``recommendations_``) and seeded
+        with the top ``n_verify`` (``initial_candidates``): they start every
+        bracket they fit in, and Hyperband's random draws from the rest of the
+        head fill the brackets — a meta-learned warm start.
 
     families : list of str, default=None
         Only recommend these model families (all when None).
@@ -162,8 +167,10 @@ class MetaModelSelector(BaseEstimator):
     recommendations_ : pandas.DataFrame
         The top ``max(3 * n_verify, 5)`` configurations, as :meth:`recommend`
         returns them, with a ``verified_score`` column (the mean CV score; NaN
-        where not verified or failed). Only the first ``n_verify`` are verified,
-        unless they all fail: then the next ``n_verify``, and so on.
+        where not verified or failed). With ``verification="cv"`` only the
+        first ``n_verify`` are verified, unless they all fail: then the next
+        ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
+        full budget of each pipeline Hyperband promoted that far.
 
     best_estimator_ : Pipeline
         The chosen pipeline, fitted on all the data.
@@ -474,10 +481,9 @@ class MetaModelSelector(BaseEstimator):
             )
 
     def _verify(self, X, y, top):
+        """Mean CV score of each pipeline of ``top`` (NaN where it failed)."""
         scorer, _, _ = resolve_scoring(self.task, self.scoring)
         cv = check_cv(self.cv, y, classifier=self.task == "classification")
-        if self.verification == "hyperband":
-            return self._verify_hyperband(X, y, top, scorer, cv)
         scores = []
         for estimator in top["estimator"]:
             with warnings.catch_warnings():
@@ -494,30 +500,47 @@ class MetaModelSelector(BaseEstimator):
             scores.append(float(np.mean(result)))
         return np.array(scores)
 
-    def _verify_hyperband(self, X, y, top, scorer, cv):
+    def _verify_hyperband(self, X, y, pool):
+        """Hyperband over the pipelines of ``pool`` (the head of the ranking),
+        seeded with its first ``n_verify``: each of them starts every bracket
+        it fits in, and the sampler draws the rest of a bracket from the pool.
+
+        Returns each pool pipeline's mean CV score at the full budget (NaN for
+        one that was not promoted that far, or never drawn).
+        """
         from sklearn.pipeline import Pipeline
 
         from skmeta.model_selection import HyperbandSearchCV
 
-        wrapper = Pipeline([("pipeline", top["estimator"].iloc[0])])
-        grid = [{"pipeline": [estimator]} for estimator in top["estimator"]]
+        scorer, _, _ = resolve_scoring(self.task, self.scoring)
+        cv = check_cv(self.cv, y, classifier=self.task == "classification")
+        estimators = list(pool["estimator"])
         search = HyperbandSearchCV(
-            wrapper,
-            grid,
+            Pipeline([("pipeline", estimators[0])]),
+            {"pipeline": estimators},
             resource="n_samples",
             scoring=scorer,
             cv=cv,
             refit=False,
             n_jobs=self.n_jobs,
             random_state=self._seed(),
-        ).fit(X, y)
+        )
+        # The most exploratory bracket bounds how many seeds fit in the plan.
+        n_seeds = min(self.n_verify, search.get_plan(X, y)[0]["n_configurations"])
+        search.set_params(
+            initial_candidates=[{"pipeline": e} for e in estimators[:n_seeds]]
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
+            search.fit(X, y)
         results = pd.DataFrame(search.cv_results_)
         last = results[results["n_resources"] == results["n_resources"].max()]
-        scores = np.full(len(top), np.nan)
+        scores = np.full(len(estimators), np.nan)
         for params, score in zip(last["params"], last["mean_test_score"], strict=True):
-            for i, estimator in enumerate(top["estimator"]):
+            for i, estimator in enumerate(estimators):
+                # A seed can reach the full budget in several brackets.
                 if params["pipeline"] is estimator:
-                    scores[i] = score
+                    scores[i] = np.fmax(scores[i], score)
         return scores
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -556,7 +579,11 @@ class MetaModelSelector(BaseEstimator):
         recommendations = self._rank(self.meta_features_, model, n=n_top)
         recommendations["verified_score"] = np.nan
         best = 0
-        if self.n_verify > 0:
+        if self.n_verify > 0 and self.verification == "hyperband":
+            recommendations["verified_score"] = self._verify_hyperband(
+                X, y, recommendations
+            )
+        elif self.n_verify > 0:
             # When every pipeline of a batch fails (e.g. a k-nearest-neighbours model
             # with more neighbours than a fold has rows), the next batch of the
             # ranking is verified, up to _N_FALLBACK batches.
@@ -566,6 +593,7 @@ class MetaModelSelector(BaseEstimator):
                 recommendations.loc[top.index, "verified_score"] = scores
                 if not np.all(np.isnan(scores)):
                     break
+        if self.n_verify > 0:
             verified = recommendations["verified_score"].to_numpy()
             if np.all(np.isnan(verified)):
                 raise ValueError(
