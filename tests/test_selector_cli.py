@@ -68,9 +68,25 @@ def test_recommend_csv(kb, tmp_path, capsys):
 def test_demo_prints_a_table(kb, capsys):
     argv = ["demo", "--task", "regression", "--knowledge-base", str(kb)]
     assert main([*argv, "--families", "ridge", "knn"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert out.startswith("diabetes (scikit-learn): regression, r2 predicted")
-    assert len(out.strip().splitlines()) == 2 + 5
+    lines = out.splitlines()
+    # Title, column header, the five pipelines, then what the columns mean.
+    assert lines[1].split() == ["rank", "family", "predicted", "verified", "parameters"]
+    table = lines[2:7]
+    assert [int(line.split()[0]) for line in table] == [1, 2, 3, 4, 5]
+    assert lines[7] == ""
+    assert lines[8].startswith("predicted: the meta-model's estimate of r2")
+    assert lines[9] == "verified: mean 3-fold cross-validated r2 on the data."
+    # The demo verifies three: their scores are printed, the others' are not.
+    end = lines[1].index("verified") + len("verified")
+    verified = [line[end - 10 : end].strip() for line in table]
+    assert all(float(v) <= 1 for v in verified[:3])
+    assert verified[3:] == ["", ""]
+    # Parameters read as name=value with short numbers, not JSON.
+    assert "{" not in "".join(table)
+    assert "Training the meta-model" in captured.err
 
 
 def test_recommend_errors(kb, tmp_path, capsys):

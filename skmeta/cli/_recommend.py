@@ -126,7 +126,14 @@ def recommend_table(X, y, task, args, scoring=None):
     if args.verify:
         selector._check_verification_size(X, y)
     # Trained once per process; the time printed is the recommendation's own.
-    selector._meta_model()
+    sys.stderr.write("Training the meta-model on the knowledge base (once per run)...")
+    sys.stderr.flush()
+    start = time.perf_counter()
+    model = selector._meta_model()
+    sys.stderr.write(
+        f" {time.perf_counter() - start:.1f} s ({model.n_evaluations_:,} evaluations "
+        f"of {model.n_datasets_} datasets)\n"
+    )
     start = time.perf_counter()
     table = selector.recommend(X, y, n=max(args.top, args.verify))
     seconds = time.perf_counter() - start
@@ -173,16 +180,46 @@ def _print(table, seconds, selector, task, title, as_json):
     out.write(
         f"{title}: {task}, {scoring} predicted from meta-features in {seconds:.2f} s\n"
     )
-    header = f"{'rank':>4}  {'family':<24}{'predicted':>18}{'verified':>10}  params\n"
-    out.write(header)
+    has_spread = not np.all(np.isnan(table["predicted_std"]))
+    width = max(len("family"), *(len(f) for f in table["family"])) + 2
+    out.write(
+        f"{'rank':>4}  {'family':<{width}}{'predicted':>{17 if has_spread else 9}}"
+        f"{'verified':>10}  parameters\n"
+    )
     for i, row in enumerate(table.itertuples()):
-        spread = "" if np.isnan(row.predicted_std) else f" ± {row.predicted_std:.3f}"
+        predicted = f"{row.predicted_score:.3f}"
+        if has_spread:
+            predicted += f" ± {row.predicted_std:.3f}"
         verified = "" if np.isnan(row.verified_score) else f"{row.verified_score:.3f}"
-        params = json.dumps(row.params, separators=(",", ":"))
         out.write(
-            f"{i + 1:>4}  {row.family:<24}{row.predicted_score:>10.3f}{spread:<8}"
-            f"{verified:>10}  {params}\n"
+            f"{i + 1:>4}  {row.family:<{width}}{predicted:>{17 if has_spread else 9}}"
+            f"{verified:>10}  {_format_params(row.params)}\n"
         )
+    out.write(
+        f"\npredicted: the meta-model's estimate of {scoring}, from the data's "
+        "meta-features alone (nothing was trained on the data).\n"
+    )
+    if not np.all(np.isnan(table["verified_score"])):
+        out.write(
+            f"verified: mean {selector.cv}-fold cross-validated {scoring} on the "
+            "data.\n"
+        )
+    out.write(
+        f"In Python, MetaModelSelector(task={task!r}, n_verify=3).fit(X, y) "
+        "verifies the first three and fits the best.\n"
+    )
+
+
+def _format_params(params):
+    """``name=value`` pairs, floats to three significant digits."""
+    if not params:
+        return "(the family's defaults)"
+    parts = []
+    for name, value in sorted(params.items()):
+        if isinstance(value, float):
+            value = f"{value:.3g}"
+        parts.append(f"{name}={value}")
+    return ", ".join(parts)
 
 
 def run_recommend(args):
