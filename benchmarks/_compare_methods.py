@@ -105,9 +105,14 @@ class Trace:
 def _cv(model, X, y, cv):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scores = cross_val_score(
-            model, X, y, scoring=SCORING, cv=cv, error_score=np.nan, n_jobs=1
-        )
+        try:
+            scores = cross_val_score(
+                model, X, y, scoring=SCORING, cv=cv, error_score=np.nan, n_jobs=1
+            )
+        except ValueError:
+            # Every fold failed (a configuration that cannot fit these data, or
+            # the deadline): no score, and the search goes on.
+            return float("nan")
     return float(np.mean(scores))
 
 

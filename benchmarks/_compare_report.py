@@ -151,24 +151,37 @@ def _fmt(x, digits=3):
     return f"{x:.{digits}f}"
 
 
-def _md_table(frame, digits=3):
+def _md_table(frame, digits=3, csv=None):
+    """A Markdown table of ``frame``; with ``csv``, also that file of the same
+    formatted cells (which doc/comparison.rst shows with ``csv-table``)."""
     cols = list(frame.columns)
+    cells = [
+        [
+            _fmt(v, digits) if isinstance(v, (float, np.floating)) else str(v)
+            for v in row
+        ]
+        for _, row in frame.iterrows()
+    ]
     lines = [
         "| " + " | ".join([frame.index.name or ""] + [str(c) for c in cols]) + " |",
         "|" + "---|" * (len(cols) + 1),
     ]
-    for idx, row in frame.iterrows():
-        cells = [
-            _fmt(v, digits) if isinstance(v, (float, np.floating)) else str(v)
-            for v in row
-        ]
-        lines.append("| " + " | ".join([str(idx)] + cells) + " |")
+    for idx, row in zip(frame.index, cells, strict=True):
+        lines.append("| " + " | ".join([str(idx)] + row) + " |")
+    if csv is not None:
+        csv.parent.mkdir(exist_ok=True)
+        pd.DataFrame(cells, index=frame.index, columns=[str(c) for c in cols]).to_csv(
+            csv
+        )
     return "\n".join(lines)
 
 
 def report(args):
     out = args.out_dir
-    rows = _results(out)
+    wanted = {f"pmlb/{d}" for d in args.kb_datasets} | {
+        f"keel/{d}" for d in args.keel_datasets
+    }
+    rows = [r for r in _results(out) if r["dataset"] in wanted]
     if not rows:
         print("no results yet")
         return
@@ -188,6 +201,7 @@ def report(args):
     headline = {"budgets": budgets, "datasets": datasets, "seeds": seeds}
 
     # Final scores and ranks, per budget (mean over seeds).
+    rank_columns = {}
     for b in budgets:
         table = (
             scores[scores["budget"] == b]
@@ -201,7 +215,10 @@ def report(args):
         lines += [
             f"## Test accuracy at {b} s",
             "",
-            _md_table(table.rename(columns=LABELS)),
+            _md_table(
+                table.rename(columns=LABELS),
+                csv=out / "tables" / f"accuracy_{b}s.csv",
+            ),
             "",
         ]
         lines += [
@@ -225,14 +242,20 @@ def report(args):
             lines += [
                 "Wilcoxon signed-rank tests (two-sided, Holm-corrected):",
                 "",
-                _md_table(show, 3),
+                _md_table(show, 3, csv=out / "tables" / f"wilcoxon_{b}s.csv"),
                 "",
             ]
         headline[f"ranks_{b}s"] = {m: round(float(v), 2) for m, v in average.items()}
+        rank_columns[f"{b} s"] = average
         headline[f"friedman_p_{b}s"] = (
             None if not np.isfinite(friedman[1]) else float(friedman[1])
         )
         table.to_csv(out / f"test_accuracy_{b}s.csv")
+
+    ranks = pd.DataFrame(rank_columns)
+    ranks = ranks.reindex([m for m in LABELS if m in ranks.index]).rename(index=LABELS)
+    ranks.index.name = "method"
+    _md_table(ranks, 2, csv=out / "tables" / "ranks.csv")
 
     # Time to match the selector.
     big = max(budgets)
@@ -283,7 +306,7 @@ def report(args):
             columns=LABELS
         )
         pivot.index.name = "dataset"
-        lines += [_md_table(pivot, 1), ""]
+        lines += [_md_table(pivot, 1, csv=out / "tables" / "time_to_match.csv"), ""]
         summary = ref.groupby("method").agg(
             matched=("time_to_match", lambda t: int(np.isfinite(t).sum())),
             n=("time_to_match", "size"),
@@ -298,7 +321,7 @@ def report(args):
         lines += [
             "Median over datasets (a dataset never matched counts as infinitely slow):",
             "",
-            _md_table(summary, 2),
+            _md_table(summary, 2, csv=out / "tables" / "time_to_match_summary.csv"),
             "",
         ]
         headline["time_to_match_vs_verify3"] = {
@@ -314,7 +337,7 @@ def report(args):
     lines += [
         f"## Wall and CPU time of a run (median over datasets, budget {big} s)",
         "",
-        _md_table(cost, 2),
+        _md_table(cost, 2, csv=out / "tables" / "cost.csv"),
         "",
     ]
 
@@ -377,7 +400,7 @@ def report(args):
     lines += [
         f"## Goals of issue 7 (budget {goal_budget} s)",
         "",
-        _md_table(show.drop(columns=["seed"]), 3),
+        _md_table(show.drop(columns=["seed"]), 3, csv=out / "tables" / "goals.csv"),
         "",
         f"- Median time for MetaModelSelector with verification to reach "
         f"RandomizedSearchCV's {goal_budget} s test accuracy, over {goal_budget} s: "
@@ -406,9 +429,9 @@ def report(args):
             "Top-1 regret of the meta-model's first choice among each held-out "
             "dataset's measured configurations (accuracy points, and normalised).",
             "",
-            _md_table(groups, 3),
+            _md_table(groups, 3, csv=out / "tables" / "ablation_groups.csv"),
             "",
-            _md_table(sizes, 3),
+            _md_table(sizes, 3, csv=out / "tables" / "ablation_kb_size.csv"),
             "",
         ]
         headline["ablation_groups"] = groups.to_dict(orient="index")
@@ -543,7 +566,6 @@ def run_ablation(args):
 
     from skmeta.metalearning import load_knowledge_base
     from skmeta.metalearning._meta_model import (
-        DEFAULT_META_REGRESSOR,
         METAFEATURE_GROUPS,
         MF_PREFIX,
         build_meta_dataset,
@@ -568,7 +590,9 @@ def run_ablation(args):
         settings[f"only {g}"] = cols & set(mf_cols)
     settings["n, p, classes only"] = simple & set(mf_cols)
     settings["no meta-features"] = set()
-    regressor = make_meta_regressor(DEFAULT_META_REGRESSOR)
+    # Gradient boosting, not the nearest-datasets blend: it reads any subset of the
+    # columns, none included (the blend's neighbours need meta-features).
+    regressor = make_meta_regressor("gradient_boosting")
     folds = list(
         GroupKFold(n_splits=args.ablation_folds).split(meta.X, groups=meta.group_id)
     )
