@@ -317,11 +317,11 @@ class _TimedHyperbandSearchCV(HyperbandSearchCV):
         super()._run_search(timed, **kwargs)
 
 
-def _sampler_run(method, data, seed):
-    X_train, _, y_train, _ = data
-    search = _TimedHyperbandSearchCV(
-        _estimator(seed),
-        SPACE,
+def _search_params(seed):
+    """The Hyperband search both the timed and the untimed BOHB runs use."""
+    return dict(
+        estimator=_estimator(seed),
+        param_distributions=SPACE,
         resource="max_iter",
         max_resources=MAX_ITER,
         min_resources=1,
@@ -331,8 +331,12 @@ def _sampler_run(method, data, seed):
         cv=StratifiedKFold(3, shuffle=True, random_state=seed),
         n_jobs=1,
         random_state=seed,
-        sampler=method,
     )
+
+
+def _sampler_run(method, data, seed):
+    X_train, _, y_train, _ = data
+    search = _TimedHyperbandSearchCV(**_search_params(seed), sampler=method)
     search._clock = _Clock()
     search._evaluations = []
     search._clock.start()
@@ -358,20 +362,8 @@ PROPOSAL_FIELDS = [
 def _proposals_run(data, seed):
     """The evaluations of one BOHB search (untimed): who proposed what."""
     X_train, _, y_train, _ = data
-    search = HyperbandSearchCV(
-        _estimator(seed),
-        SPACE,
-        resource="max_iter",
-        max_resources=MAX_ITER,
-        min_resources=1,
-        factor=FACTOR,
-        scoring="accuracy",
-        refit=False,
-        cv=StratifiedKFold(3, shuffle=True, random_state=seed),
-        n_jobs=1,
-        random_state=seed,
-        sampler="bohb",
-    ).fit(X_train, y_train)
+    search = HyperbandSearchCV(**_search_params(seed), sampler="bohb")
+    search.fit(X_train, y_train)
     results = search.cv_results_
     return [
         dict(
