@@ -167,6 +167,7 @@ def _run_rows(key, evaluations, end, data, full_budget=None):
     """CSV rows of one run: its incumbents with test scores, then ``end``."""
     X_train, X_test, y_train, y_test = data
     part, dataset, method, seed = key
+    run = dict(part=part, dataset=dataset, method=method, seed=seed)
     rows = []
     for cpu, wall, n, params, cv_score in _incumbents(evaluations, full_budget):
         params = {k: _python(v) for k, v in params.items()}
@@ -175,10 +176,7 @@ def _run_rows(key, evaluations, end, data, full_budget=None):
         test_score = model.fit(X_train, y_train).score(X_test, y_test)
         rows.append(
             dict(
-                part=part,
-                dataset=dataset,
-                method=method,
-                seed=seed,
+                **run,
                 event="incumbent",
                 cpu_time=round(cpu, 3),
                 wall_time=round(wall, 3),
@@ -192,10 +190,7 @@ def _run_rows(key, evaluations, end, data, full_budget=None):
     last = rows[-1] if rows else {}
     rows.append(
         dict(
-            part=part,
-            dataset=dataset,
-            method=method,
-            seed=seed,
+            **run,
             event="end",
             cpu_time=round(cpu, 3),
             wall_time=round(wall, 3),
