@@ -33,17 +33,9 @@ from skmeta.metalearning._meta_model import (
     build_meta_dataset,
     make_meta_regressor,
 )
+from skmeta.metalearning._selector import family_diverse_order
 
 KS = (1, 3, 5)
-
-
-def family_diverse_order(order, families):
-    """``order`` with each family's first entry moved ahead of every repeat."""
-    seen, first, rest = set(), [], []
-    for i in order:
-        (rest if families[i] in seen else first).append(i)
-        seen.add(families[i])
-    return np.array(first + rest, dtype=int)
 
 
 def regrets_at_k(meta, predicted):
@@ -55,7 +47,7 @@ def regrets_at_k(meta, predicted):
         order = np.argsort(-predicted[mask], kind="stable")
         rules = {
             "top_k": order,
-            "family_diverse": family_diverse_order(order, families),
+            "family_diverse": family_diverse_order(order, families[order]),
         }
         span = measured.max() - measured.min()
         row = {"dataset_id": dataset}

@@ -89,6 +89,34 @@ def test_fit_verifies_and_chooses_the_best(kb):
     assert selector.meta_features_["nr_class"] == 3
 
 
+def test_family_diverse_order():
+    from skmeta.metalearning._selector import family_diverse_order
+
+    order = [4, 2, 0, 3, 1, 5]
+    families = ["svm", "svm", "knn", "svm", "tree", "knn"]
+    np.testing.assert_array_equal(
+        family_diverse_order(order, families), [4, 0, 1, 2, 3, 5]
+    )
+    np.testing.assert_array_equal(family_diverse_order([], []), [])
+
+
+def test_verified_head_spans_the_families(kb):
+    X, y = load_iris(return_X_y=True)
+    selector = _selector(kb, n_verify=3, cv=3).fit(X, y)
+    recs = selector.recommendations_
+    ranking = selector.recommend(X, y, n=10_000)
+    # The first row is the meta-model's first choice; then each family's best.
+    assert recs["params"].iloc[0] == ranking["params"].iloc[0]
+    best_of_family = ranking.drop_duplicates("family")
+    n_families = len(best_of_family)
+    assert n_families >= 3
+    assert list(recs["family"].iloc[:n_families]) == list(best_of_family["family"])
+    assert list(recs["params"].iloc[:n_families]) == list(best_of_family["params"])
+    # Then the rest, in the meta-model's order.
+    rest = recs["predicted_rank_score"].iloc[n_families:].to_numpy()
+    assert np.all(np.diff(rest) <= 0)
+
+
 def test_no_verification_takes_the_first(kb):
     X, y = load_iris(return_X_y=True)
     selector = _selector(kb, n_verify=0).fit(X, y)

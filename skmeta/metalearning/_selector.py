@@ -124,7 +124,8 @@ class MetaModelSelector(BaseEstimator):
 
     n_verify : int, default=3
         How many of the top-ranked configurations to cross-validate on the data
-        before choosing; 0 trusts the meta-model's first choice.
+        before choosing, one per family first (see ``recommendations_``); 0
+        trusts the meta-model's first choice.
 
     cv : int, cross-validation generator or iterable, default=3
         The verification's cross-validation, as in
@@ -165,9 +166,14 @@ class MetaModelSelector(BaseEstimator):
         The dataset's meta-features, as the meta-model read them.
 
     recommendations_ : pandas.DataFrame
-        The top ``max(3 * n_verify, 5)`` configurations, as :meth:`recommend`
-        returns them, with a ``verified_score`` column (the mean CV score; NaN
-        where not verified or failed). With ``verification="cv"`` only the
+        The ``max(3 * n_verify, 5)`` configurations verification chooses from,
+        with the columns of :meth:`recommend` and a ``verified_score`` (the mean
+        CV score; NaN where not verified or failed). Their order is the
+        meta-model's, except that each family's best-ranked configuration comes
+        before any family's second: the first rows span the families, so
+        verification compares different models rather than near-identical
+        configurations of one. The first row is :meth:`recommend`'s first.
+        With ``verification="cv"`` only the
         first ``n_verify`` are verified, unless they all fail: then the next
         ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
         full budget of each pipeline Hyperband promoted that far.
@@ -339,11 +345,15 @@ class MetaModelSelector(BaseEstimator):
                 values["nr_class"] = len(np.unique(y_used))
         return values.reindex(model.metafeatures_).astype(float)
 
-    def _rank(self, meta_features, model, n=None, with_estimators=True):
+    def _rank(self, meta_features, model, n=None, with_estimators=True, diverse=False):
         candidates, encoded = self._candidates(model)
         rows = meta_rows(meta_features, candidates, model.space_, encoded=encoded)
         predicted = model.predict(rows)
         order = np.argsort(-predicted.target, kind="stable")
+        if diverse:
+            order = family_diverse_order(
+                order, [candidates[i]["family"] for i in order]
+            )
         if n is not None:
             order = order[:n]
         seed = self._seed()
@@ -576,7 +586,9 @@ class MetaModelSelector(BaseEstimator):
         model = self._meta_model()
         self.meta_features_ = self._compute_meta_features(X, y, model)
         n_top = max(_N_FALLBACK * self.n_verify, 5)
-        recommendations = self._rank(self.meta_features_, model, n=n_top)
+        # Each family's best first: the top of the ranking is often one family's
+        # near-identical configurations, and verifying near-twins chooses nothing.
+        recommendations = self._rank(self.meta_features_, model, n=n_top, diverse=True)
         recommendations["verified_score"] = np.nan
         best = 0
         if self.n_verify > 0 and self.verification == "hyperband":
@@ -695,6 +707,30 @@ class MetaModelSelector(BaseEstimator):
         tags.input_tags.sparse = False
         tags.array_api_support = False
         return tags
+
+
+def family_diverse_order(order, families):
+    """``order`` with the first entry of each family moved ahead of every repeat.
+
+    Parameters
+    ----------
+    order : array-like of int
+        Indices in ranked order.
+    families : sequence of str
+        The family of each entry of ``order`` (aligned with ``order``, not with
+        the indices).
+
+    Returns
+    -------
+    ndarray of int
+        Each family's best-ranked entry in ranked order, then the rest in ranked
+        order. The first entry is unchanged.
+    """
+    seen, first, rest = set(), [], []
+    for index, family in zip(order, families, strict=True):
+        (rest if family in seen else first).append(index)
+        seen.add(family)
+    return np.asarray(first + rest, dtype=int)
 
 
 def _unwrap(estimator):
