@@ -359,6 +359,21 @@ def _default_meta_regressor():
     return _meta_model.DEFAULT_META_REGRESSOR
 
 
+def _commit():
+    """The checked-out commit of skmeta (None outside a git work tree)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip()
+
+
 def run_dataset(spec, seed, todo, args, snapshot, work, results_path):
     from sklearn.model_selection import StratifiedKFold
 
@@ -389,11 +404,15 @@ def run_dataset(spec, seed, todo, args, snapshot, work, results_path):
         "n_classes": int(len(np.unique(y_train))),
         "kb_excluded": excluded,
         "meta_regressor": _default_meta_regressor(),
+        "skmeta_commit": _commit(),
     }
     for method, budget in todo:
         function, needs_kb, _, _ = METHODS[method]
         print(f"{spec} seed {seed}: {method} ({budget} s)", flush=True)
         row = {**info, "method": method, "seed": seed, "budget": budget}
+        # How busy the machine was as the run started: wall-clock budgets are
+        # only comparable between runs on an equally loaded machine.
+        row["load_average"] = round(os.getloadavg()[0], 2)
         clock = Clock()
         try:
             extra = {"kb": kb} if needs_kb else {}
