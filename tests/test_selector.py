@@ -172,6 +172,26 @@ def test_regression(kb):
     assert not hasattr(selector, "predict_proba")
 
 
+@pytest.mark.parametrize(
+    "task, target", [("classification", "normalised"), ("regression", "raw")]
+)
+def test_auto_target_is_the_studys_choice_per_task(kb, task, target):
+    X, y = (load_iris if task == "classification" else load_diabetes)(
+        return_X_y=True
+    )
+    selector = _selector(kb, task=task)
+    assert selector.target == "auto"
+    assert selector._meta_model() is selector.set_params(target=target)._meta_model()
+    assert selector._meta_model().target == target
+    table = selector.set_params(target="auto").recommend(X, y, n=10)
+    # A raw-score meta-model's table is ordered by the predicted score itself.
+    assert ("predicted_rank_score" in table) == (target == "normalised")
+    if target == "raw":
+        assert table["predicted_score"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="target must be 'auto' or one of"):
+        get_meta_model(str(kb), task, target="rank")
+
+
 def test_tags_follow_task():
     assert is_classifier(MetaModelSelector())
     assert is_regressor(MetaModelSelector(task="regression"))

@@ -26,6 +26,7 @@ from ._meta_model import (
     check_knowledge_base_task,
     make_meta_regressor,
     resolve_knowledge_base,
+    resolve_target,
 )
 
 # Meta-features of the "size only" baseline: rows, columns, classes.
@@ -327,7 +328,7 @@ def evaluate_meta_model(
     meta_regressor=None,
     *,
     scoring=None,
-    target="normalised",
+    target="auto",
     n_splits=None,
     k=5,
     baselines=True,
@@ -351,8 +352,9 @@ def evaluate_meta_model(
         The meta-model's regressor; the default meta-model's when None.
     scoring : str, default=None
         Which measured score (see :class:`MetaModelSelector`).
-    target : {"normalised", "raw"}, default="normalised"
-        What the meta-regressor learns.
+    target : {"auto", "normalised", "raw"}, default="auto"
+        What the meta-regressor learns; ``"auto"`` is the default meta-model's
+        choice for ``task`` (see :class:`MetaModelSelector`).
     n_splits : int, default=None
         None for leave-one-group-out; else that many grouped folds (faster).
     k : int, default=5
@@ -401,6 +403,7 @@ def evaluate_meta_model(
         if meta_regressor is None
         else meta_regressor
     )
+    target = resolve_target(target, task)
     folds = dataset_folds(meta, n_splits)
     predictions = {
         "meta_model": out_of_fold_predictions(meta, regressor, folds, target)

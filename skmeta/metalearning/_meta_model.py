@@ -67,6 +67,21 @@ TARGETS = ("raw", "normalised")
 # The default meta-model's regressor, chosen by benchmarks/meta_model_study.py.
 DEFAULT_META_REGRESSOR = "blend"
 
+# What the default meta-model learns, per task ("auto"), chosen by the same study:
+# the normalised score generalises better for classification, the raw R² for
+# regression.
+DEFAULT_TARGETS = {"classification": "normalised", "regression": "raw"}
+
+
+def resolve_target(target, task):
+    """``target``, with ``"auto"`` replaced by the task's default."""
+    if target == "auto":
+        return DEFAULT_TARGETS[task]
+    if target not in TARGETS:
+        raise ValueError(f"target must be 'auto' or one of {TARGETS}; got {target!r}.")
+    return target
+
+
 # The nearest datasets' share of the "blend" meta-regressor, chosen by grouped
 # cross-validation on the knowledge base (benchmarks/meta_model_study.py).
 BLEND_NEAREST_WEIGHT = 1 / 3
@@ -650,7 +665,7 @@ def check_knowledge_base_task(path, task):
 
 
 def get_meta_model(
-    knowledge_base, task, scoring=None, meta_regressor=None, target="normalised"
+    knowledge_base, task, scoring=None, meta_regressor=None, target="auto"
 ):
     """The meta-model trained on a knowledge base, cached in memory per process.
 
@@ -665,6 +680,7 @@ def get_meta_model(
     path = resolve_knowledge_base(knowledge_base, task)
     store = check_knowledge_base_task(path, task)
     scoring, _, _ = resolve_scoring(task, scoring)
+    target = resolve_target(target, task)
     regressor = (
         make_meta_regressor(DEFAULT_META_REGRESSOR)
         if meta_regressor is None

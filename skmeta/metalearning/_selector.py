@@ -150,9 +150,12 @@ class MetaModelSelector(BaseEstimator):
     families : list of str, default=None
         Only recommend these model families (all when None).
 
-    target : {"normalised", "raw"}, default="normalised"
+    target : {"auto", "normalised", "raw"}, default="auto"
         What the meta-model learns: the score normalised within each dataset of
-        the knowledge base (which ranks configurations), or the raw score.
+        the knowledge base (0 for its worst configuration, 1 for its best), or
+        the raw score. ``"auto"`` takes the one that generalised better to new
+        datasets in the study of the user guide: normalised for classification,
+        raw for regression.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the meta-feature subsample, the pipelines and the verification.
@@ -220,7 +223,7 @@ class MetaModelSelector(BaseEstimator):
         ],
         "verification": [StrOptions({"cv", "hyperband"})],
         "families": [list, tuple, None],
-        "target": [StrOptions(set(TARGETS))],
+        "target": [StrOptions({"auto", *TARGETS})],
         "random_state": ["random_state"],
         "n_jobs": [numbers.Integral, None],
     }
@@ -235,7 +238,7 @@ class MetaModelSelector(BaseEstimator):
         scoring=None,
         verification="cv",
         families=None,
-        target="normalised",
+        target="auto",
         random_state=None,
         n_jobs=None,
     ):
@@ -372,7 +375,7 @@ class MetaModelSelector(BaseEstimator):
                 "predicted_std": predicted.std[order],
             }
         )
-        if self.target == "normalised":
+        if model.target == "normalised":
             frame["predicted_rank_score"] = predicted.target[order]
         return frame
 
@@ -422,9 +425,9 @@ class MetaModelSelector(BaseEstimator):
             Sorted by predicted score, best first: ``estimator`` (an unfitted
             pipeline), ``params``, ``family``, ``predicted_score`` (in the
             scoring's units), ``predicted_std`` (spread of the meta-model's trees,
-            NaN for a meta-regressor without one) and, with
-            ``target="normalised"``, ``predicted_rank_score`` (the normalised
-            prediction that orders the table).
+            NaN for a meta-regressor without one) and, when the meta-model
+            learns the normalised score (``target``), ``predicted_rank_score``
+            (the normalised prediction that orders the table).
         """
         self._validate_params()
         if not isinstance(n, numbers.Integral) or n < 1:
