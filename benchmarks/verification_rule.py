@@ -30,6 +30,7 @@ from skmeta.metalearning._meta_evaluation import (
 )
 from skmeta.metalearning._meta_model import (
     DEFAULT_META_REGRESSOR,
+    DEFAULT_TARGETS,
     build_meta_dataset,
     make_meta_regressor,
 )
@@ -68,7 +69,10 @@ def run_task(task, args, out):
     folds = dataset_folds(meta, args.n_splits)
     predictions = {
         "shipped": out_of_fold_predictions(
-            meta, make_meta_regressor(DEFAULT_META_REGRESSOR), folds, "normalised"
+            meta,
+            make_meta_regressor(DEFAULT_META_REGRESSOR),
+            folds,
+            DEFAULT_TARGETS[task],
         ),
         "nested": _nested_blend(meta, folds, args.inner_splits)[0],
     }
