@@ -439,12 +439,14 @@ def run_mms(X, y, cv, budget, seed, clock, knowledge_base, n_verify):
     return trace
 
 
-def run_mms_anytime(X, y, cv, budget, seed, clock, knowledge_base, n_max=100):
-    """Verification of the top k for growing k: the meta-model's ranking, then each
+def run_mms_anytime(X, y, cv, budget, seed, clock, knowledge_base, n_max=300):
+    """Verification of the top k for growing k: the meta-model's ranking in the
+    order MetaModelSelector verifies it (each family's best first), then each
     recommendation cross-validated in turn (the same CV as the searches) until the
-    budget; the incumbent is the best verified so far, the first recommendation
-    before any."""
+    budget or the first ``n_max``; the incumbent is the best verified so far, the
+    first recommendation before any."""
     from skmeta import MetaModelSelector
+    from skmeta.metalearning._selector import family_diverse_order
 
     trace = Trace(clock, budget)
     selector = MetaModelSelector(
@@ -453,6 +455,9 @@ def run_mms_anytime(X, y, cv, budget, seed, clock, knowledge_base, n_max=100):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ranking = selector.recommend(X, y, n=n_max)
+    ranking = ranking.iloc[
+        family_diverse_order(np.arange(len(ranking)), ranking["family"].to_numpy())
+    ]
     first = {"family": ranking["family"].iloc[0], "params": ranking["params"].iloc[0]}
     trace.offer(first, -1.0, count=0)
     # The first recommendation, unverified: no CV score yet.
