@@ -135,7 +135,15 @@ def recommend_table(X, y, task, args, scoring=None):
         f"of {model.n_datasets_} datasets)\n"
     )
     start = time.perf_counter()
-    table = selector.recommend(X, y, n=max(args.top, args.verify))
+    n = max(args.top, args.verify)
+    if args.verify:
+        # In the order fit verifies: each family's best-ranked first.
+        selector._validate_params()
+        X, y = selector._check_input(X, y, reset=None)
+        meta_features = selector._compute_meta_features(X, y, model)
+        table = selector._rank(meta_features, model, n=n, diverse=True)
+    else:
+        table = selector.recommend(X, y, n=n)
     seconds = time.perf_counter() - start
     table["verified_score"] = np.nan
     if args.verify:
@@ -202,7 +210,8 @@ def _print(table, seconds, selector, task, title, as_json):
     if not np.all(np.isnan(table["verified_score"])):
         out.write(
             f"verified: mean {selector.cv}-fold cross-validated {scoring} on the "
-            "data.\n"
+            "data. With verification the list is in the order MetaModelSelector "
+            "verifies: each family's best-ranked pipeline first.\n"
         )
     out.write(
         f"In Python, MetaModelSelector(task={task!r}, n_verify=3).fit(X, y) "
