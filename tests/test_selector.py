@@ -117,6 +117,13 @@ def test_verified_head_spans_the_families(kb):
     assert np.all(np.diff(rest) <= 0)
 
 
+def test_regression_verifies_the_plain_ranking(kb):
+    X, y = load_diabetes(return_X_y=True)
+    selector = _selector(kb, task="regression", n_verify=2, cv=3).fit(X, y)
+    ranking = selector.recommend(X, y, n=len(selector.recommendations_))
+    assert list(selector.recommendations_["params"]) == list(ranking["params"])
+
+
 def test_no_verification_takes_the_first(kb):
     X, y = load_iris(return_X_y=True)
     selector = _selector(kb, n_verify=0).fit(X, y)
@@ -176,9 +183,7 @@ def test_regression(kb):
     "task, target", [("classification", "normalised"), ("regression", "raw")]
 )
 def test_auto_target_is_the_studys_choice_per_task(kb, task, target):
-    X, y = (load_iris if task == "classification" else load_diabetes)(
-        return_X_y=True
-    )
+    X, y = (load_iris if task == "classification" else load_diabetes)(return_X_y=True)
     selector = _selector(kb, task=task)
     assert selector.target == "auto"
     assert selector._meta_model() is selector.set_params(target=target)._meta_model()

@@ -137,11 +137,11 @@ def recommend_table(X, y, task, args, scoring=None):
     start = time.perf_counter()
     n = max(args.top, args.verify)
     if args.verify:
-        # In the order fit verifies: each family's best-ranked first.
+        # In the order fit verifies.
         selector._validate_params()
         X, y = selector._check_input(X, y, reset=None)
         meta_features = selector._compute_meta_features(X, y, model)
-        table = selector._rank(meta_features, model, n=n, diverse=True)
+        table = selector._verification_head(meta_features, model, n)
     else:
         table = selector.recommend(X, y, n=n)
     seconds = time.perf_counter() - start
@@ -210,7 +210,11 @@ def _print(table, seconds, selector, task, title, as_json):
     if not np.all(np.isnan(table["verified_score"])):
         out.write(
             f"verified: mean {selector.cv}-fold cross-validated {scoring} on the "
-            "data. With verification the list is in the order MetaModelSelector "
+            "data.\n"
+        )
+    if task == "classification" and not np.all(np.isnan(table["verified_score"])):
+        out.write(
+            "With verification the list is in the order MetaModelSelector "
             "verifies: each family's best-ranked pipeline first.\n"
         )
     out.write(

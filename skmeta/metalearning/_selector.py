@@ -33,6 +33,10 @@ from ._search_space import TASKS, SearchSpace
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 
+# Whether verification takes each family's best first (else the ranking's own
+# order), per task: the choice of benchmarks/verification_rule.py.
+_DIVERSE_VERIFICATION = {"classification": True, "regression": False}
+
 # Batches of n_verify pipelines tried, down the ranking, before giving up.
 _N_FALLBACK = 3
 
@@ -124,8 +128,8 @@ class MetaModelSelector(BaseEstimator):
 
     n_verify : int, default=3
         How many of the top-ranked configurations to cross-validate on the data
-        before choosing, one per family first (see ``recommendations_``); 0
-        trusts the meta-model's first choice.
+        before choosing (for classification one per family first, see
+        ``recommendations_``); 0 trusts the meta-model's first choice.
 
     cv : int, cross-validation generator or iterable, default=3
         The verification's cross-validation, as in
@@ -172,10 +176,12 @@ class MetaModelSelector(BaseEstimator):
         The ``max(3 * n_verify, 5)`` configurations verification chooses from,
         with the columns of :meth:`recommend` and a ``verified_score`` (the mean
         CV score; NaN where not verified or failed). Their order is the
-        meta-model's, except that each family's best-ranked configuration comes
-        before any family's second: the first rows span the families, so
-        verification compares different models rather than near-identical
-        configurations of one. The first row is :meth:`recommend`'s first.
+        meta-model's, except that for classification each family's best-ranked
+        configuration comes before any family's second: the first rows span the
+        families, so verification compares different models rather than
+        near-identical configurations of one (for regression the plain ranking
+        did as well; see the user guide). The first row is :meth:`recommend`'s
+        first.
         With ``verification="cv"`` only the
         first ``n_verify`` are verified, unless they all fail: then the next
         ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
@@ -378,6 +384,18 @@ class MetaModelSelector(BaseEstimator):
         if model.target == "normalised":
             frame["predicted_rank_score"] = predicted.target[order]
         return frame
+
+    def _verification_head(self, meta_features, model, n):
+        """The first ``n`` configurations in the order verification takes them.
+
+        For classification, each family's best-ranked first: the top of the
+        ranking is often one family's near-identical configurations, and
+        verifying near-twins chooses nothing. For regression, the ranking's own
+        order, which was as good or better there (benchmarks/verification_rule.py).
+        """
+        return self._rank(
+            meta_features, model, n=n, diverse=_DIVERSE_VERIFICATION[self.task]
+        )
 
     def _check_input(self, X, y, reset):
         """Validate ``X`` (and ``y``); ``reset=None`` records nothing on ``self``."""
@@ -589,9 +607,7 @@ class MetaModelSelector(BaseEstimator):
         model = self._meta_model()
         self.meta_features_ = self._compute_meta_features(X, y, model)
         n_top = max(_N_FALLBACK * self.n_verify, 5)
-        # Each family's best first: the top of the ranking is often one family's
-        # near-identical configurations, and verifying near-twins chooses nothing.
-        recommendations = self._rank(self.meta_features_, model, n=n_top, diverse=True)
+        recommendations = self._verification_head(self.meta_features_, model, n_top)
         recommendations["verified_score"] = np.nan
         best = 0
         if self.n_verify > 0 and self.verification == "hyperband":
