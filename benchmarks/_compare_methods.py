@@ -157,7 +157,13 @@ def _budgeted(cls):
 
 
 def _offer_results(trace, results, seed, count):
-    """The best configuration at the largest resource evaluated so far."""
+    """The best configuration at the largest resource evaluated so far.
+
+    The incumbent's resource (``trace._resource``) outlives a restart: the lower
+    rungs of a restarted search never displace a configuration already measured
+    at a larger resource; its results at that resource compete on score, and a
+    larger one replaces it.
+    """
     if isinstance(results, tuple):
         # HyperbandSearchCV's evaluate_candidates also hands back the models.
         results = results[0]
@@ -165,8 +171,12 @@ def _offer_results(trace, results, seed, count):
     if "n_resources" in results:
         resources = np.asarray(results["n_resources"])
         top = resources.max()
+        incumbent = getattr(trace, "_resource", None)
+        if incumbent is not None and top < incumbent:
+            trace.n_evaluations += count
+            return
         mask = resources == top
-        if getattr(trace, "_resource", None) != top:
+        if incumbent is None or top > incumbent:
             trace._resource = top
             masked = np.where(mask, scores, np.nan)
             trace.n_evaluations += count
@@ -257,7 +267,6 @@ def _restarting(cls, X, y, cv, budget, seed, clock, **options):
     trace = Trace(clock, budget)
     restart = 0
     while not trace.over():
-        trace._resource = None
         search = _budgeted(cls)(
             SpaceModel(random_state=seed, deadline=trace.deadline),
             distributions(),
