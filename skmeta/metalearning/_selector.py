@@ -181,10 +181,8 @@ class MetaModelSelector(BaseEstimator):
         families, so verification compares different models rather than
         near-identical configurations of one (for regression the plain ranking
         did as well; see the user guide). The first row is :meth:`recommend`'s
-        first.
-        With ``verification="cv"`` only the
-        first ``n_verify`` are verified, unless they all fail: then the next
-        ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
+        first. With ``verification="cv"`` only the first ``n_verify`` are
+        verified, unless they all fail: then the next ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
         full budget of each pipeline Hyperband promoted that far.
 
     best_estimator_ : Pipeline
