@@ -182,8 +182,9 @@ class MetaModelSelector(BaseEstimator):
         near-identical configurations of one (for regression the plain ranking
         did as well; see the user guide). The first row is :meth:`recommend`'s
         first. With ``verification="cv"`` only the first ``n_verify`` are
-        verified, unless they all fail: then the next ``n_verify``, and so on. With ``"hyperband"`` it is the score at the
-        full budget of each pipeline Hyperband promoted that far.
+        verified, unless they all fail: then the next ``n_verify``, and so on.
+        With ``"hyperband"`` it is the score at the full budget of each pipeline
+        Hyperband promoted that far.
 
     best_estimator_ : Pipeline
         The chosen pipeline, fitted on all the data.
