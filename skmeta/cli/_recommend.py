@@ -135,15 +135,10 @@ def recommend_table(X, y, task, args, scoring=None):
         f"of {model.n_datasets_} datasets)\n"
     )
     start = time.perf_counter()
-    n = max(args.top, args.verify)
-    if args.verify:
-        # In the order fit verifies.
-        selector._validate_params()
-        X, y = selector._check_input(X, y, reset=None)
-        meta_features = selector._compute_meta_features(X, y, model)
-        table = selector._verification_head(meta_features, model, n)
-    else:
-        table = selector.recommend(X, y, n=n)
+    # With --verify, in the order fit verifies.
+    table = selector._recommend(
+        X, y, max(args.top, args.verify), verification_order=args.verify > 0
+    )
     seconds = time.perf_counter() - start
     table["verified_score"] = np.nan
     if args.verify:

@@ -446,12 +446,19 @@ class MetaModelSelector(BaseEstimator):
             learns the normalised score (``target``), ``predicted_rank_score``
             (the normalised prediction that orders the table).
         """
+        return self._recommend(X, y, n)
+
+    def _recommend(self, X, y, n, verification_order=False):
+        """:meth:`recommend`; with ``verification_order``, the head in the order
+        :meth:`fit` verifies it (:meth:`_verification_head`)."""
         self._validate_params()
         if not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"n must be a positive integer; got {n!r}.")
         X, y = self._check_input(X, y, reset=None)
         model = self._meta_model()
         meta_features = self._compute_meta_features(X, y, model)
+        if verification_order:
+            return self._verification_head(meta_features, model, n)
         return self._rank(meta_features, model, n=n)
 
     def predict_performance(self, X, y, estimators):
