@@ -349,7 +349,14 @@ def run_study(args):
                 print(f"{spec}: {method} in {args.hyperactive_python}", flush=True)
                 # Hyperactive draws a progress bar on stderr; keep it in a log.
                 with open(work / "hyperactive.log", "a") as log:
-                    subprocess.run(command, check=False, stderr=log)
+                    completed = subprocess.run(command, check=False, stderr=log)
+                if completed.returncode != 0:
+                    print(
+                        f"{spec}: {method} failed (exit code "
+                        f"{completed.returncode}); the traceback is at the end of "
+                        f"{work / 'hyperactive.log'}",
+                        flush=True,
+                    )
 
 
 def _default_meta_regressor():
