@@ -485,8 +485,7 @@ def plot(rows, scores, datasets, budgets, out):
                     color=colour,
                     ms=9,
                     label=LABELS[m]
-                    if r["budget"] == max(b for b in budgets if True)
-                    or m not in PER_BUDGET
+                    if r["budget"] == big or m not in PER_BUDGET
                     else None,
                 )
                 continue
