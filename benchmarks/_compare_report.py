@@ -250,7 +250,6 @@ def report(args):
         headline[f"friedman_p_{b}s"] = (
             None if not np.isfinite(friedman[1]) else float(friedman[1])
         )
-        table.to_csv(out / f"test_accuracy_{b}s.csv")
 
     ranks = pd.DataFrame(rank_columns)
     ranks = ranks.reindex([m for m in LABELS if m in ranks.index]).rename(index=LABELS)
