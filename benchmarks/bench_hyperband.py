@@ -87,7 +87,7 @@ MAX_RESOURCES = 81  # with factor 3 and min 1: the five brackets of Table 1
 FACTOR = 3
 
 
-def _models(task, n_train, n_train_svm, seed):
+def _models(task, n_train, n_train_svm, seed, hgb_min_resources=1):
     """Estimator, resource, Hyperband budgets, search space and grid per model."""
     classification = task == "classification"
     # As a user configures SGD: scikit-learn's default tol, so fit may stop
@@ -129,8 +129,9 @@ def _models(task, n_train, n_train_svm, seed):
         "hgb": dict(
             estimator=hgb_class(early_stopping=False, random_state=seed),
             resource="max_iter",
-            max_resources=MAX_RESOURCES,
-            min_resources=1,
+            # max_resources / min_resources = 81 whatever the minimum.
+            max_resources=MAX_RESOURCES * hgb_min_resources,
+            min_resources=hgb_min_resources,
             space={
                 "learning_rate": loguniform(0.01, 0.5),
                 "max_leaf_nodes": randint(4, 64),
@@ -460,6 +461,12 @@ def main(argv=None):
     parser.add_argument("--cv", type=int, default=2)
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--hgb-min-resources",
+        type=int,
+        default=1,
+        help="gradient boosting's smallest max_iter; its largest is 81 times it",
+    )
     parser.add_argument("--plot", default=None, help="where to save the plot")
     parser.add_argument("--summarise-only", action="store_true")
     args = parser.parse_args(argv)
@@ -479,7 +486,9 @@ def main(argv=None):
         if not todo:
             continue
         data = _load(name, task, args.max_train, args.max_test, args.seed)
-        specs = _models(task, len(data[0]), args.max_train_svm, args.seed)
+        specs = _models(
+            task, len(data[0]), args.max_train_svm, args.seed, args.hgb_min_resources
+        )
         for model in todo:
             spec = specs[model]
             model_data = _first_rows(
