@@ -36,7 +36,9 @@ Results are appended one (dataset, model) at a time, and pairs already in
 ``--out`` are skipped, so an interrupted run resumes where it stopped.
 ``--datasets`` and ``--models`` select a part (to run parts in parallel,
 give each its own ``--out`` and concatenate); ``--summarise-only`` prints the
-summary (and draws the plot) of an existing file.
+summary (and draws the plot) of an existing file. ``--hgb-min-resources 3`` runs
+gradient boosting from ``max_iter=3`` to 243 (still five brackets); ``--replace
+FILE`` summarises ``--out`` with the pairs of such a variant run replaced.
 """
 
 import argparse
@@ -469,6 +471,12 @@ def main(argv=None):
     )
     parser.add_argument("--plot", default=None, help="where to save the plot")
     parser.add_argument("--summarise-only", action="store_true")
+    parser.add_argument(
+        "--replace",
+        default=None,
+        help="a results file whose (dataset, model) pairs replace those of --out "
+        "in the summary (to summarise a variant run, such as --hgb-min-resources 3)",
+    )
     args = parser.parse_args(argv)
 
     # One thread per search: the comparison is of algorithms, and BLAS or OpenMP
@@ -504,6 +512,11 @@ def main(argv=None):
                     writer.writeheader()
                 writer.writerows(rows)
     frame = pd.read_csv(out)
+    if args.replace:
+        variant = pd.read_csv(args.replace)
+        pairs = pd.MultiIndex.from_frame(variant[["dataset", "model"]])
+        kept = ~pd.MultiIndex.from_frame(frame[["dataset", "model"]]).isin(pairs)
+        frame = pd.concat([frame[kept], variant], ignore_index=True)
     summary = summarise(frame)
     print(summary.to_string())
     print("median:", summary.median(numeric_only=True).round(3).to_dict())
