@@ -298,8 +298,13 @@ def report(args):
             "",
         ]
         ref = match[match["reference"] == "mms_verify3"]
+        # dropna=False: a dataset where no search ever matched stays, all '—'.
         pivot = ref.pivot_table(
-            index="dataset", columns="method", values="time_to_match", aggfunc="mean"
+            index="dataset",
+            columns="method",
+            values="time_to_match",
+            aggfunc="mean",
+            dropna=False,
         )
         pivot = pivot.reindex(columns=[m for m in LABELS if m in pivot]).rename(
             columns=LABELS
