@@ -154,6 +154,50 @@ def test_prepare_keeps_predefined_splits_on_kept_rows():
     assert np.array_equal(new_splits[0][1], [5, 6, 7, 8])  # row 9 had no target
 
 
+def test_repeat_draws_other_folds_of_the_same_rows():
+    rng = np.random.RandomState(0)
+    y = np.array(["a"] * 600 + ["b"] * 400, dtype=object)
+    X = pd.DataFrame({"x": rng.randn(1000)})
+    dataset = Dataset(
+        "frame/t", "t", "classification", "dataframe", "t", X, pd.Series(y)
+    )
+    first = prepare_dataset(dataset, 3, 500, seed=0)
+    again = prepare_dataset(dataset, 3, 500, seed=0, repeat=0)
+    other = prepare_dataset(dataset, 3, 500, seed=0, repeat=1)
+    assert first[0].equals(other[0]) and np.array_equal(first[1], other[1])
+    for (_, test), (_, test_again) in zip(first[2], again[2], strict=True):
+        assert np.array_equal(test, test_again)
+    assert not any(
+        np.array_equal(np.sort(a), np.sort(b))
+        for (_, a), (_, b) in zip(first[2], other[2], strict=True)
+    )
+    for _, test in other[2]:  # still stratified
+        assert abs(np.mean(other[1][test] == "a") - 0.6) < 0.01
+
+
+def test_repeat_store_measures_the_same_configurations(tmp_path, toy_sources):
+    kwargs = dict(n_configs=2, n_shared=1, progress=False, **FAST)
+    collect(toy_sources[:1], tmp_path / "r0", **kwargs)
+    collect(toy_sources[:1], tmp_path / "r1", repeat=1, **kwargs)
+    task = toy_sources[0].task
+    r0 = ExperimentStore.open(tmp_path / "r0" / task).experiments()
+    r1 = ExperimentStore.open(tmp_path / "r1" / task).experiments()
+    assert sorted(r0["config_id"]) == sorted(r1["config_id"])
+    assert set(r1["repeat"]) == {1}
+    merged = r0.merge(r1, on="config_id")
+    metric = "accuracy" if task == "classification" else "r2"
+    assert not np.allclose(merged[metric + "_x"], merged[metric + "_y"])
+    # A store is one repetition; a store from before the setting is repetition 0.
+    with pytest.raises(ValueError, match="repeat=1.*repeat=0"):
+        collect(toy_sources[:1], tmp_path / "r1", **kwargs)
+    settings = ExperimentStore.open(tmp_path / "r0" / task).settings
+    legacy = {k: v for k, v in settings.items() if k != "repeat"}
+    ExperimentStore.create(tmp_path / "old" / task, task, legacy)
+    with pytest.raises(ValueError, match="repeat=0.*repeat=1"):
+        collect(toy_sources[:1], tmp_path / "old", repeat=1, **kwargs)
+    collect(toy_sources[:1], tmp_path / "old", **kwargs)
+
+
 # -- crash safety ------------------------------------------------------------------
 
 

@@ -16,7 +16,8 @@ def add_parser(subparsers):
             "Cross-validate random configurations of every model family (plus each "
             "family's defaults) on every dataset, appending each result to STORE. "
             "Run it again on the same store to resume: finished evaluations are "
-            "never repeated, and --folds, --max-rows, --n-shared and --seed default "
+            "never repeated, and --folds, --max-rows, --n-shared, --seed and --repeat "
+            "default "
             "to the values the store was collected with."
         ),
     )
@@ -62,6 +63,13 @@ def add_parser(subparsers):
         "--families", nargs="+", metavar="NAME", help="only these model families"
     )
     collect.add_argument("--seed", type=int, help="random seed (0)")
+    collect.add_argument(
+        "--repeat",
+        type=int,
+        help="repetition of the cross-validation: the same datasets and "
+        "configurations as repeat 0 of the same seed, on other folds; collect each "
+        "into its own store (0)",
+    )
     collect.add_argument(
         "--compact-every",
         type=float,
@@ -231,7 +239,13 @@ def _sources_from_args(args):
 
 
 # Defaults of the settings a store records; resuming takes the store's own values.
-_SETTING_DEFAULTS = {"folds": 5, "max_rows": 3000, "n_shared": 20, "seed": 0}
+_SETTING_DEFAULTS = {
+    "folds": 5,
+    "max_rows": 3000,
+    "n_shared": 20,
+    "seed": 0,
+    "repeat": 0,
+}
 _SETTING_KEYS = {"folds": "n_folds", "max_rows": "max_rows", "n_shared": "n_shared"}
 
 
@@ -284,6 +298,7 @@ def run_collect(args):
             time_limit=args.time_limit,
             n_jobs=n_jobs,
             seed=args.seed,
+            repeat=args.repeat,
             max_evaluations=args.max_evaluations,
             families=args.families,
             compact_every=args.compact_every * 60 if args.compact_every else None,

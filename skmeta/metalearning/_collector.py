@@ -19,7 +19,16 @@ from ._store import ExperimentStore, StoreError
 
 # Settings that change what an experiment measures: a store keeps the values it was
 # created with, and resuming with others is refused rather than mixing results.
-_FIXED_SETTINGS = ("n_folds", "max_rows", "seed", "n_shared", "search_space_version")
+_FIXED_SETTINGS = (
+    "n_folds",
+    "max_rows",
+    "seed",
+    "repeat",
+    "n_shared",
+    "search_space_version",
+)
+# The value of a setting in a store created before the setting existed.
+_LEGACY_SETTINGS = {"repeat": 0}
 
 
 def derive_seed(*parts):
@@ -30,7 +39,7 @@ def derive_seed(*parts):
     )
 
 
-def prepare_dataset(dataset, n_folds, max_rows, seed):
+def prepare_dataset(dataset, n_folds, max_rows, seed, repeat=0):
     """Clean, subsample and split a dataset the way the collector evaluates it.
 
     - rows with a missing (or, for regression, infinite) target are dropped;
@@ -39,7 +48,7 @@ def prepare_dataset(dataset, n_folds, max_rows, seed):
     - more than ``max_rows`` rows: a seeded random subsample (stratified for
       classification) of ``max_rows`` rows;
     - splits: the dataset's own (restricted to the kept rows) or a seeded
-      (stratified) shuffled K-fold.
+      (stratified) shuffled K-fold; ``repeat`` draws other folds of the same rows.
 
     Parameters
     ----------
@@ -48,6 +57,11 @@ def prepare_dataset(dataset, n_folds, max_rows, seed):
     max_rows : int or None
     seed : int
         Global seed; the dataset's own seed is derived from it and its id.
+    repeat : int, default=0
+        Which repetition of the cross-validation: each draws its own shuffled
+        folds of the same (subsampled) rows, so that the evaluations of several
+        repetitions average into a repeated K-fold estimate. A dataset's own
+        splits are the same in every repetition.
 
     Returns
     -------
@@ -101,10 +115,13 @@ def prepare_dataset(dataset, n_folds, max_rows, seed):
             splits.append((train[train >= 0], test[test >= 0]))
         split_kind = "predefined"
     else:
+        split_seed = dataset_seed
+        if repeat:
+            split_seed = derive_seed(seed, dataset.dataset_id, repeat)
         if dataset.task == "classification":
-            cv = StratifiedKFold(n_folds, shuffle=True, random_state=dataset_seed)
+            cv = StratifiedKFold(n_folds, shuffle=True, random_state=split_seed)
         else:
-            cv = KFold(n_folds, shuffle=True, random_state=dataset_seed)
+            cv = KFold(n_folds, shuffle=True, random_state=split_seed)
         splits = list(cv.split(X_used, y_used))
         split_kind = "stratified_kfold" if dataset.task == "classification" else "kfold"
     n_categorical = int(sum(isinstance(t, pd.CategoricalDtype) for t in X_used.dtypes))
@@ -273,9 +290,10 @@ def _open_stores(store, tasks, settings):
                 stores[task] = ExperimentStore.create(path, task, settings)
     for s in stores.values():
         for name in _FIXED_SETTINGS:
-            if name in s.settings and s.settings[name] != settings[name]:
+            stored = s.settings.get(name, _LEGACY_SETTINGS.get(name, settings[name]))
+            if stored != settings[name]:
                 raise StoreError(
-                    f"Store {s.path} was collected with {name}={s.settings[name]!r}; "
+                    f"Store {s.path} was collected with {name}={stored!r}; "
                     f"this run asks for {name}={settings[name]!r}. Resume with the "
                     "store's value, or collect into a new store."
                 )
@@ -293,6 +311,7 @@ def collect(
     time_limit=300.0,
     n_jobs=1,
     seed=0,
+    repeat=0,
     max_evaluations=None,
     families=None,
     compact_every=1800.0,
@@ -333,6 +352,12 @@ def collect(
         ``joblib.parallel_config(backend="dask")`` to run them on a Dask cluster.
     seed : int, default=0
         Seeds configuration sampling, subsampling, folds and models.
+    repeat : int, default=0
+        A repetition of the cross-validation: the same datasets, rows and
+        configurations as the store collected with ``repeat=0`` (and the same
+        ``seed``), measured on other shuffled folds, so that the repetitions'
+        scores average into a repeated K-fold estimate. Collect each repetition
+        into its own store.
     max_evaluations : int, default=None
         Stop after this many evaluations (all remaining ones when None).
     families : list of str, default=None
@@ -352,11 +377,12 @@ def collect(
         Counts of this run: ``evaluated``, ``ok``, ``error``, ``timeout``,
         ``crashed``, ``skipped_datasets`` and ``remaining``.
     """
-    _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit)
+    _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit, repeat)
     settings = {
         "n_folds": int(n_folds),
         "max_rows": None if max_rows is None else int(max_rows),
         "seed": int(seed),
+        "repeat": int(repeat),
         "n_shared": int(n_shared),
         "search_space_version": SearchSpace("classification").version,
     }
@@ -417,8 +443,9 @@ def collect(
     return counts
 
 
-def _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit):
+def _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit, repeat):
     checks = [
+        (repeat >= 0, f"repeat must be >= 0; got {repeat}."),
         (n_configs >= 0, f"n_configs must be >= 0; got {n_configs}."),
         (n_shared >= 0, f"n_shared must be >= 0; got {n_shared}."),
         (n_folds >= 2, f"n_folds must be >= 2; got {n_folds}."),
@@ -529,6 +556,7 @@ class _Runner:
                 self.settings["n_folds"],
                 self.settings["max_rows"],
                 self.settings["seed"],
+                self.settings["repeat"],
             )
         except Exception as exc:  # a broken file skips its dataset, not the run
             self.failed_datasets.add(dataset_id)
@@ -590,6 +618,7 @@ class _Runner:
                 "n_folds": self.prepared[request["dataset_id"]][3]["n_splits"],
                 "time_limit": self.time_limit,
                 "seed": request["seed"],
+                "repeat": self.settings["repeat"],
                 "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
                     timespec="seconds"
                 ),
