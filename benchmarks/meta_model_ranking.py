@@ -28,17 +28,21 @@ Writes ``benchmarks/meta_model/ranking_classification.csv``.
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from lightgbm import LGBMRanker, LGBMRegressor
-from meta_model_variants import OUT, _metrics
+from meta_model_variants import (
+    OUT,
+    _metrics,
+    per_dataset_minmax,
+    single_best_scores,
+    write_table,
+)
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import _single_best, dataset_folds
+from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_WEIGHT,
     build_meta_dataset,
@@ -81,13 +85,6 @@ def _model(kind, levels):
     )
 
 
-def _per_dataset_minmax(scores, dataset_id):
-    frame = pd.Series(scores).groupby(dataset_id)
-    low, high = frame.transform("min"), frame.transform("max")
-    span = (high - low).replace(0, 1)
-    return ((pd.Series(scores) - low) / span).to_numpy()
-
-
 def _fit_predict(kind, levels, X, y, dataset_id, train, test):
     model = _model(kind, levels)
     # LightGBM wants each query's rows together.
@@ -112,13 +109,11 @@ def main(argv=None):
     X = meta.X.to_numpy(dtype=float)
     y = np.asarray(meta.normalised)
     folds = dataset_folds(meta, args.n_splits)
-    single_best = np.full(len(y), np.nan)
+    single_best = single_best_scores(meta, folds)
     nearest = np.full(len(y), np.nan)
     shipped = np.full(len(y), np.nan)
     start = time.perf_counter()
     for train, test in folds:
-        means = _single_best(meta, train)
-        single_best[test] = pd.Series(meta.config_id[test]).map(means).to_numpy(float)
         blend = clone(make_meta_regressor("blend")).fit(meta.X.iloc[train], y[train])
         shipped[test] = blend.predict(meta.X.iloc[test])
         nearest[test] = blend.named_estimators_["nearest_datasets"].predict(
@@ -143,17 +138,14 @@ def main(argv=None):
             )
         records.append({"variant": name, **_metrics(meta, predicted, single_best)})
         if kind != "regressor":
-            predicted = _per_dataset_minmax(predicted, meta.dataset_id)
+            predicted = per_dataset_minmax(predicted, meta.dataset_id)
         w = BLEND_NEAREST_WEIGHT
         blended = (1 - w) * predicted + w * nearest
         records.append(
             {"variant": name + " + nearest", **_metrics(meta, blended, single_best)}
         )
         print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
-    frame = pd.DataFrame(records).set_index("variant").round(4)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out)
-    print(frame.to_string())
+    print(write_table(records, "variant", args.out).to_string())
 
 
 if __name__ == "__main__":

@@ -27,25 +27,23 @@ Writes ``benchmarks/meta_model/repeats_classification.csv``.
 """
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from meta_model_variants import OUT, _metrics
+from meta_model_variants import (
+    OUT,
+    _metrics,
+    per_dataset_minmax,
+    single_best_scores,
+    write_table,
+)
 from sklearn.base import clone
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import _single_best, dataset_folds
+from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
-
-
-def _normalised(score, dataset_id):
-    frame = pd.Series(score).groupby(dataset_id)
-    low, high = frame.transform("min"), frame.transform("max")
-    span = high - low
-    return np.where(span > 0, (score - low) / span.where(span > 0, 1), 1.0)
 
 
 def _aligned_repeat(kb, meta, path, task):
@@ -138,18 +136,16 @@ def main(argv=None):
     mean = np.where(both, (r0 + np.nan_to_num(r1)) / 2, r0)
 
     folds = dataset_folds(meta, args.n_splits)
-    single_best = np.full(len(r0), np.nan)
+    single_best = single_best_scores(meta, folds)
     predictions = {
         "trained on repeat 0": np.full(len(r0), np.nan),
         "trained on the mean": np.full(len(r0), np.nan),
     }
     targets = {
         "trained on repeat 0": np.asarray(meta.normalised),
-        "trained on the mean": _normalised(mean, meta.dataset_id),
+        "trained on the mean": per_dataset_minmax(mean, meta.dataset_id),
     }
     for train, test in folds:
-        means = _single_best(meta, train)
-        single_best[test] = pd.Series(meta.config_id[test]).map(means).to_numpy(float)
         for name, y in targets.items():
             model = clone(make_meta_regressor("blend")).fit(
                 meta.X.iloc[train], y[train]
@@ -185,9 +181,7 @@ def main(argv=None):
                     **_metrics(view, predicted[rows], sb),
                 }
             )
-    frame = pd.DataFrame(records).round(4)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out, index=False)
+    frame = write_table(records, ["method", "truth"], args.out).reset_index()
     show = [
         "method",
         "truth",

@@ -92,6 +92,32 @@ def _target(meta, name):
     raise ValueError(name)
 
 
+def single_best_scores(meta, folds):
+    """Out-of-fold score of the single best configuration of the training datasets
+    (its mean normalised score there; NaN for configurations it cannot rank)."""
+    scores = np.full(len(meta.raw), np.nan)
+    for train, test in folds:
+        means = _single_best(meta, train)
+        scores[test] = pd.Series(meta.config_id[test]).map(means).to_numpy(float)
+    return scores
+
+
+def per_dataset_minmax(scores, dataset_id):
+    """``scores`` min-max scaled within each dataset (1 where all are equal)."""
+    frame = pd.Series(scores).groupby(dataset_id)
+    low, high = frame.transform("min"), frame.transform("max")
+    span = high - low
+    return np.where(span > 0, (scores - low) / span.where(span > 0, 1), 1.0)
+
+
+def write_table(records, index, out):
+    """Write the study's records as a CSV and return them as a frame."""
+    frame = pd.DataFrame(records).set_index(index).round(4)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out)
+    return frame
+
+
 def _metrics(meta, predicted, single_best, k=5):
     """Median metrics over the test datasets, as the goals read them."""
     rows = []
@@ -185,10 +211,7 @@ def main(argv=None):
     # The same rows in the same order: the folds and metrics apply to both.
     assert np.array_equal(meta.config_id, metas[True].config_id)
     folds = dataset_folds(meta, args.n_splits)
-    single_best = np.full(len(meta.raw), np.nan)
-    for train, test in folds:
-        means = _single_best(meta, train)
-        single_best[test] = pd.Series(meta.config_id[test]).map(means).to_numpy(float)
+    single_best = single_best_scores(meta, folds)
     records = [
         {
             "variant": "single best configuration",
@@ -212,10 +235,7 @@ def main(argv=None):
     records.append(
         {"variant": "noise floor (exact expected scores)", **noise_floor(kb, meta)}
     )
-    frame = pd.DataFrame(records).set_index("variant").round(4)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out)
-    print(frame.to_string())
+    print(write_table(records, "variant", args.out).to_string())
 
 
 if __name__ == "__main__":

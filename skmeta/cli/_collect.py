@@ -17,8 +17,7 @@ def add_parser(subparsers):
             "family's defaults) on every dataset, appending each result to STORE. "
             "Run it again on the same store to resume: finished evaluations are "
             "never repeated, and --folds, --max-rows, --n-shared, --seed and --repeat "
-            "default "
-            "to the values the store was collected with."
+            "default to the values the store was collected with."
         ),
     )
     collect.add_argument(
