@@ -34,7 +34,7 @@ import argparse
 import numpy as np
 import pandas as pd
 from meta_model_study import _choose_blend, _members
-from meta_model_variants import OUT, _metrics, write_table
+from meta_model_variants import OUT, _metrics, single_best_for, write_table
 from sklearn.base import clone
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
@@ -42,7 +42,6 @@ from threadpoolctl import threadpool_limits
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import (
     _baseline_predictions,
-    _single_best,
     dataset_folds,
 )
 from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
@@ -63,11 +62,6 @@ def _union(first, second):
 def _fit_predict(meta, train, test, y):
     model = clone(make_meta_regressor("blend")).fit(meta.X.iloc[train], y[train])
     return model.predict(meta.X.iloc[test])
-
-
-def _single_best_for(meta, train, test):
-    means = _single_best(meta, train)
-    return pd.Series(meta.config_id[test]).map(means).to_numpy(float)
 
 
 def _view(meta, rows):
@@ -118,7 +112,7 @@ def main(argv=None):
     predicted = np.full(len(y), np.nan)
     single_best = np.full(len(y), np.nan)
     predicted[fresh] = _fit_predict(meta, old, fresh, y)
-    single_best[fresh] = _single_best_for(meta, old, fresh)
+    single_best[fresh] = single_best_for(meta, old, fresh)
     records.append(
         _record(
             "trained on PMLB (shipped)",
@@ -152,7 +146,7 @@ def main(argv=None):
             if keep is not None:
                 train = train[keep[train]]
             predicted[test] = _fit_predict(meta, train, test, y)
-            single_best[test] = _single_best_for(meta, train, test)
+            single_best[test] = single_best_for(meta, train, test)
         for scope, rows in scopes.items():
             records.append(
                 _record(f"CV, {name}", scope, meta, rows, predicted, single_best)
@@ -166,7 +160,7 @@ def main(argv=None):
         (target, weight), _ = _choose_blend(meta, train, args.inner_splits)
         boosting, nearest = _members(meta, train, test, target)
         predicted[test] = (1 - weight) * boosting + weight * nearest
-        single_best[test] = _single_best_for(meta, train, test)
+        single_best[test] = single_best_for(meta, train, test)
         chosen.append(f"{target}/{weight:.2f}")
         print(f"  nested fold chose {chosen[-1]}", flush=True)
     for scope, rows in scopes.items():

@@ -32,7 +32,13 @@ import time
 import numpy as np
 import pandas as pd
 from meta_model_study import BLEND_WEIGHTS, _mean_regret
-from meta_model_variants import OUT, _metrics, single_best_scores, write_table
+from meta_model_variants import (
+    GOAL_COLUMNS,
+    OUT,
+    _metrics,
+    single_best_scores,
+    write_table,
+)
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
@@ -203,16 +209,6 @@ def main(argv=None):
     parser.add_argument("--out", default=str(OUT / "hedge_{task}.csv"))
     args = parser.parse_args(argv)
     threadpool_limits(1)
-    shown = [
-        "spearman_median",
-        "normalised_regret_median",
-        "normalised_regret_mean",
-        "regret_at_5_family_diverse_median",
-        "closed_gap_median",
-        "beats_single_best",
-        "ties_single_best",
-        "loses_single_best",
-    ]
     for task in args.tasks:
         meta = build_meta_dataset(load_knowledge_base(task), task)
         folds = dataset_folds(meta, args.n_splits)
@@ -227,7 +223,7 @@ def main(argv=None):
                 flush=True,
             )
         frame = write_table(records, ["task", "variant"], args.out.format(task=task))
-        print(frame[shown].to_string())
+        print(frame[GOAL_COLUMNS].to_string())
 
 
 if __name__ == "__main__":

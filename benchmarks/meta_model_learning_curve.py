@@ -24,13 +24,12 @@ import argparse
 import time
 
 import numpy as np
-import pandas as pd
-from meta_model_variants import OUT, _metrics, write_table
+from meta_model_variants import OUT, _metrics, single_best_for, write_table
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import _single_best, dataset_folds
+from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
     DEFAULT_TARGETS,
     build_meta_dataset,
@@ -50,7 +49,7 @@ SHOWN = [
 def _subsample(meta, train, fraction, rng):
     """The rows of a random ``fraction`` of the groups in ``train``."""
     groups = np.unique(meta.group_id[train])
-    n_keep = max(2, int(round(fraction * len(groups))))
+    n_keep = min(len(groups), max(1, int(round(fraction * len(groups)))))
     keep = rng.choice(groups, size=n_keep, replace=False)
     return train[np.isin(meta.group_id[train], keep)]
 
@@ -74,10 +73,7 @@ def curve(meta, task, folds, fractions, n_draws, seed=0):
                     meta.X.iloc[rows], y[rows]
                 )
                 predicted[test] = model.predict(meta.X.iloc[test])
-                means = _single_best(meta, rows)
-                single_best[test] = (
-                    pd.Series(meta.config_id[test]).map(means).to_numpy(float)
-                )
+                single_best[test] = single_best_for(meta, rows, test)
             records.append(
                 {
                     "task": task,

@@ -31,6 +31,7 @@ import argparse
 import numpy as np
 import pandas as pd
 from meta_model_variants import (
+    GOAL_COLUMNS,
     OUT,
     _metrics,
     per_dataset_minmax,
@@ -185,13 +186,7 @@ def main(argv=None):
     show = [
         "method",
         "truth",
-        "spearman_median",
-        "normalised_regret_median",
-        "normalised_regret_mean",
-        "regret_at_5_family_diverse_median",
-        "closed_gap_median",
-        "beats_single_best",
-        "loses_single_best",
+        *GOAL_COLUMNS,
         "regret_points_median",
         "difference_std",
     ]

@@ -95,13 +95,31 @@ def _target(meta, name):
     raise ValueError(name)
 
 
+# The goals' columns of ``_metrics``, as the studies print them.
+GOAL_COLUMNS = [
+    "spearman_median",
+    "normalised_regret_median",
+    "normalised_regret_mean",
+    "regret_at_5_family_diverse_median",
+    "closed_gap_median",
+    "beats_single_best",
+    "ties_single_best",
+    "loses_single_best",
+]
+
+
+def single_best_for(meta, train, test):
+    """Score of each ``test`` row by the single best configuration of the ``train``
+    rows (its mean normalised score there; NaN where it cannot rank)."""
+    means = _single_best(meta, train)
+    return pd.Series(meta.config_id[test]).map(means).to_numpy(float)
+
+
 def single_best_scores(meta, folds):
-    """Out-of-fold score of the single best configuration of the training datasets
-    (its mean normalised score there; NaN for configurations it cannot rank)."""
+    """Out-of-fold :func:`single_best_for` scores."""
     scores = np.full(len(meta.raw), np.nan)
     for train, test in folds:
-        means = _single_best(meta, train)
-        scores[test] = pd.Series(meta.config_id[test]).map(means).to_numpy(float)
+        scores[test] = single_best_for(meta, train, test)
     return scores
 
 
