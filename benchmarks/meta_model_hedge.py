@@ -46,7 +46,7 @@ from threadpoolctl import threadpool_limits
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHT,
+    BLEND_NEAREST_WEIGHTS,
     DEFAULT_TARGETS,
     build_meta_dataset,
     make_meta_regressor,
@@ -89,7 +89,7 @@ def _members(meta, train, test):
     return out
 
 
-def _combine(members, raw_share, weight=BLEND_NEAREST_WEIGHT):
+def _combine(members, raw_share, weight):
     """The hedged prediction, in normalised units."""
 
     def blend(target):
@@ -121,7 +121,11 @@ def hedge(meta, folds, single_best, task):
             "task": task,
             "variant": f"hedged target, raw share {share:.2f}"
             + (" (shipped)" if share == shipped else ""),
-            **_metrics(meta, _combine(members, share), single_best),
+            **_metrics(
+                meta,
+                _combine(members, share, BLEND_NEAREST_WEIGHTS[task]),
+                single_best,
+            ),
         }
         for share in RAW_SHARES
     ]
@@ -159,9 +163,8 @@ def row_weights(meta, folds, single_best, task):
                 histgradientboostingregressor__sample_weight=weights[train],
             )
             boosting[test] = model.predict(meta.X.iloc[test])
-        predicted = (
-            1 - BLEND_NEAREST_WEIGHT
-        ) * boosting + BLEND_NEAREST_WEIGHT * nearest
+        weight = BLEND_NEAREST_WEIGHTS[task]
+        predicted = (1 - weight) * boosting + weight * nearest
         records.append(
             {
                 "task": task,

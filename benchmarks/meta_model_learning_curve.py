@@ -69,7 +69,7 @@ def curve(meta, task, folds, fractions, n_draws, seed=0):
             for train, test in folds:
                 rows = _subsample(meta, train, fraction, rng)
                 n_groups.append(len(np.unique(meta.group_id[rows])))
-                model = clone(make_meta_regressor("blend")).fit(
+                model = clone(make_meta_regressor("blend", task=task)).fit(
                     meta.X.iloc[rows], y[rows]
                 )
                 predicted[test] = model.predict(meta.X.iloc[test])

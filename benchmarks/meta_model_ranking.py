@@ -44,7 +44,7 @@ from threadpoolctl import threadpool_limits
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHT,
+    BLEND_NEAREST_WEIGHTS,
     build_meta_dataset,
     make_meta_regressor,
 )
@@ -114,7 +114,9 @@ def main(argv=None):
     shipped = np.full(len(y), np.nan)
     start = time.perf_counter()
     for train, test in folds:
-        blend = clone(make_meta_regressor("blend")).fit(meta.X.iloc[train], y[train])
+        blend = clone(make_meta_regressor("blend", task=task)).fit(
+            meta.X.iloc[train], y[train]
+        )
         shipped[test] = blend.predict(meta.X.iloc[test])
         nearest[test] = blend.named_estimators_["nearest_datasets"].predict(
             meta.X.iloc[test]
@@ -139,7 +141,7 @@ def main(argv=None):
         records.append({"variant": name, **_metrics(meta, predicted, single_best)})
         if kind != "regressor":
             predicted = per_dataset_minmax(predicted, meta.dataset_id)
-        w = BLEND_NEAREST_WEIGHT
+        w = BLEND_NEAREST_WEIGHTS[task]
         blended = (1 - w) * predicted + w * nearest
         records.append(
             {"variant": name + " + nearest", **_metrics(meta, blended, single_best)}

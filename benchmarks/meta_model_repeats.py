@@ -148,7 +148,7 @@ def main(argv=None):
     }
     for train, test in folds:
         for name, y in targets.items():
-            model = clone(make_meta_regressor("blend")).fit(
+            model = clone(make_meta_regressor("blend", task=task)).fit(
                 meta.X.iloc[train], y[train]
             )
             predictions[name][test] = model.predict(meta.X.iloc[test])

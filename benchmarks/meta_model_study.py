@@ -49,7 +49,7 @@ from skmeta.metalearning._meta_evaluation import (
     out_of_fold_predictions,
 )
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHT,
+    BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
     DEFAULT_TARGETS,
     META_REGRESSORS,
@@ -240,7 +240,7 @@ def _add_method(result, meta, name, predicted, k):
     result.predictions[f"pred:{name}"] = predicted
 
 
-def _compare(meta, folds, k):
+def _compare(meta, folds, k, task):
     """Out-of-fold metrics of every meta-regressor and target."""
     rows = []
     predictions = {}
@@ -248,7 +248,7 @@ def _compare(meta, folds, k):
         for target in TARGETS:
             start = time.perf_counter()
             predicted = out_of_fold_predictions(
-                meta, make_meta_regressor(name), folds, target
+                meta, make_meta_regressor(name, task=task), folds, target
             )
             seconds = time.perf_counter() - start
             predictions[(name, target)] = predicted
@@ -304,7 +304,7 @@ def _time_recommendation(task, kb, repeats=3):
         task,
         settings,
         None,
-        make_meta_regressor(DEFAULT_META_REGRESSOR),
+        make_meta_regressor(DEFAULT_META_REGRESSOR, task=task),
         DEFAULT_TARGETS[task],
     )
     training = time.perf_counter() - start
@@ -414,7 +414,7 @@ def run_task(task, args, out):
     if args.no_compare and saved.exists():
         comparison = pd.read_csv(saved)
     else:
-        comparison, _ = _compare(meta, compare_folds, args.k)
+        comparison, _ = _compare(meta, compare_folds, args.k, task)
         comparison.to_csv(saved, index=False)
     best = comparison.sort_values("normalised_regret_mean").iloc[0]
     print(f"  best: {best['meta_regressor']} / {best['target']}", flush=True)
@@ -427,7 +427,7 @@ def run_task(task, args, out):
     )
     print(
         f"  blend chosen on all datasets: {target}, weight {weight:.2f} (shipped: "
-        f"{DEFAULT_TARGETS[task]}, {BLEND_NEAREST_WEIGHT:.2f}); inner regrets "
+        f"{DEFAULT_TARGETS[task]}, {BLEND_NEAREST_WEIGHTS[task]:.2f}); inner regrets "
         + ", ".join(f"{key}: {r:.4f}" for key, r in weight_regrets.items()),
         flush=True,
     )
@@ -435,7 +435,7 @@ def run_task(task, args, out):
 
     result = evaluate_meta_model(
         task=task,
-        meta_regressor=make_meta_regressor(DEFAULT_META_REGRESSOR),
+        meta_regressor=make_meta_regressor(DEFAULT_META_REGRESSOR, task=task),
         n_splits=args.n_splits,
         k=args.k,
         meta=meta,
@@ -473,7 +473,7 @@ def run_task(task, args, out):
         "comparison_protocol": _protocol(args.compare_splits),
         "default_meta_regressor": DEFAULT_META_REGRESSOR,
         "target_shipped": DEFAULT_TARGETS[task],
-        "blend_weight_shipped": BLEND_NEAREST_WEIGHT,
+        "blend_weight_shipped": BLEND_NEAREST_WEIGHTS[task],
         "blend_chosen_on_all_datasets": f"{target}/{weight:.2f}",
         "blend_inner_regrets": weight_regrets,
         "blend_nested": nested_weights,

@@ -243,7 +243,7 @@ def main(argv=None):
         start = time.perf_counter()
         variant_meta = metas[landmarking]
         y = _target(variant_meta, target)
-        regressor = make_meta_regressor("blend").set_params(
+        regressor = make_meta_regressor("blend", task=task).set_params(
             weights=[1 - weight, weight],
             **{BOOSTER + key: value for key, value in booster.items()},
         )

@@ -70,7 +70,7 @@ def run_task(task, args, out):
     predictions = {
         "shipped": out_of_fold_predictions(
             meta,
-            make_meta_regressor(DEFAULT_META_REGRESSOR),
+            make_meta_regressor(DEFAULT_META_REGRESSOR, task=task),
             folds,
             DEFAULT_TARGETS[task],
         ),

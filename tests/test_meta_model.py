@@ -7,7 +7,7 @@ from sklearn.base import clone
 
 from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHT,
+    BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
     META_REGRESSORS,
     MetaModel,
@@ -58,13 +58,12 @@ def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
     meta = build_meta_dataset(load_knowledge_base("regression", path), "regression")
     train = meta.dataset_id != meta.dataset_id[0]
     X, y = meta.X[train], meta.normalised[train]
-    blend = make_meta_regressor("blend").fit(X, y)
+    blend = make_meta_regressor("blend", task="regression").fit(X, y)
     boosting = make_meta_regressor("gradient_boosting").fit(X, y)
     nearest = make_meta_regressor("nearest_datasets").fit(X, y)
     test = meta.X[~train]
-    expected = (1 - BLEND_NEAREST_WEIGHT) * boosting.predict(
-        test
-    ) + BLEND_NEAREST_WEIGHT * nearest.predict(test)
+    weight = BLEND_NEAREST_WEIGHTS["regression"]
+    expected = (1 - weight) * boosting.predict(test) + weight * nearest.predict(test)
     assert blend.predict(test) == pytest.approx(expected)
     assert DEFAULT_META_REGRESSOR in META_REGRESSORS
 
@@ -76,7 +75,7 @@ def test_reported_score_stays_in_the_predicted_range(tmp_path):
     meta = build_meta_dataset(
         load_knowledge_base("classification", path), "classification"
     )
-    model = MetaModel(make_meta_regressor("blend")).fit(meta)
+    model = MetaModel(make_meta_regressor("blend", task="classification")).fit(meta)
     rows = meta.X.iloc[:40]
     predicted = model.predict(rows)
     # The blend has no trees to spread: no uncertainty.

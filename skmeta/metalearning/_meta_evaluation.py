@@ -399,7 +399,7 @@ def evaluate_meta_model(
             kb = load_knowledge_base(task, path)
         meta = build_meta_dataset(kb, task, scoring)
     regressor = (
-        make_meta_regressor(DEFAULT_META_REGRESSOR)
+        make_meta_regressor(DEFAULT_META_REGRESSOR, task=task)
         if meta_regressor is None
         else meta_regressor
     )

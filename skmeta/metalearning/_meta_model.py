@@ -68,9 +68,10 @@ TARGETS = ("raw", "normalised")
 DEFAULT_META_REGRESSOR = "blend"
 
 # What the default meta-model learns, per task ("auto"), chosen by the same study:
-# the normalised score generalises better for classification, the raw R² for
-# regression.
-DEFAULT_TARGETS = {"classification": "normalised", "regression": "raw"}
+# the normalised score generalises better for both tasks (for regression since the
+# knowledge base holds data of other sources than PMLB's Friedman simulations; on
+# PMLB alone the raw R² did).
+DEFAULT_TARGETS = {"classification": "normalised", "regression": "normalised"}
 
 
 def resolve_target(target, task):
@@ -82,9 +83,9 @@ def resolve_target(target, task):
     return target
 
 
-# The nearest datasets' share of the "blend" meta-regressor, chosen by grouped
-# cross-validation on the knowledge base (benchmarks/meta_model_study.py).
-BLEND_NEAREST_WEIGHT = 1 / 3
+# The nearest datasets' share of the "blend" meta-regressor per task, chosen by
+# grouped cross-validation on the knowledge base (benchmarks/meta_model_study.py).
+BLEND_NEAREST_WEIGHTS = {"classification": 1 / 3, "regression": 2 / 3}
 
 
 def resolve_scoring(task, scoring):
@@ -426,7 +427,7 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         return out
 
 
-def make_meta_regressor(name="random_forest", random_state=0):
+def make_meta_regressor(name="random_forest", random_state=0, *, task=None):
     """One of the meta-regressors compared in the study, configured as there.
 
     Parameters
@@ -434,10 +435,13 @@ def make_meta_regressor(name="random_forest", random_state=0):
     name : {"linear", "random_forest", "gradient_boosting", "nearest_datasets", \
             "mlp", "blend"}, default="random_forest"
         ``"blend"`` averages gradient boosting and the nearest datasets, with
-        weights ``1 - BLEND_NEAREST_WEIGHT`` and ``BLEND_NEAREST_WEIGHT``: the
+        weights ``1 - w`` and ``w``, ``w = BLEND_NEAREST_WEIGHTS[task]``: the
         booster generalises across configurations and datasets, the neighbours
         anchor the prediction to what similar datasets measured.
     random_state : int, default=0
+    task : {"classification", "regression"}, default=None
+        Required by ``"blend"``, whose weights were chosen per task; ignored by
+        the others.
 
     Returns
     -------
@@ -445,12 +449,18 @@ def make_meta_regressor(name="random_forest", random_state=0):
         A regressor that accepts NaN in its input.
     """
     if name == "blend":
+        if task not in BLEND_NEAREST_WEIGHTS:
+            raise ValueError(
+                "The blend's weights were chosen per task: pass "
+                f"task='classification' or task='regression'; got task={task!r}."
+            )
+        weight = BLEND_NEAREST_WEIGHTS[task]
         return VotingRegressor(
             [
                 ("gradient_boosting", make_meta_regressor("gradient_boosting")),
                 ("nearest_datasets", make_meta_regressor("nearest_datasets")),
             ],
-            weights=[1 - BLEND_NEAREST_WEIGHT, BLEND_NEAREST_WEIGHT],
+            weights=[1 - weight, weight],
         )
     if name == "linear":
         return make_pipeline(
@@ -682,7 +692,7 @@ def get_meta_model(
     scoring, _, _ = resolve_scoring(task, scoring)
     target = resolve_target(target, task)
     regressor = (
-        make_meta_regressor(DEFAULT_META_REGRESSOR)
+        make_meta_regressor(DEFAULT_META_REGRESSOR, task=task)
         if meta_regressor is None
         else meta_regressor
     )
