@@ -207,7 +207,7 @@ def _print(table, seconds, selector, task, title, as_json):
             f"verified: mean {selector.cv}-fold cross-validated {scoring} on the "
             "data.\n"
         )
-    if task == "classification" and not np.all(np.isnan(table["verified_score"])):
+    if not np.all(np.isnan(table["verified_score"])):
         out.write(
             "With verification the list is in the order MetaModelSelector "
             "verifies: each family's best-ranked pipeline first.\n"

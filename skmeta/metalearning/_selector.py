@@ -33,10 +33,6 @@ from ._search_space import TASKS, SearchSpace
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 
-# Whether verification takes each family's best first (else the ranking's own
-# order), per task: the choice of benchmarks/verification_rule.py.
-_DIVERSE_VERIFICATION = {"classification": True, "regression": False}
-
 # Batches of n_verify pipelines tried, down the ranking, before giving up.
 _N_FALLBACK = 3
 
@@ -176,11 +172,10 @@ class MetaModelSelector(BaseEstimator):
         The ``max(3 * n_verify, 5)`` configurations verification chooses from,
         with the columns of :meth:`recommend` and a ``verified_score`` (the mean
         CV score; NaN where not verified or failed). Their order is the
-        meta-model's, except that for classification each family's best-ranked
-        configuration comes before any family's second: the first rows span the
-        families, so verification compares different models rather than
-        near-identical configurations of one (for regression the plain ranking
-        did as well; see the user guide). The first row is :meth:`recommend`'s
+        meta-model's, except that each family's best-ranked configuration comes
+        before any family's second: the first rows span the families, so
+        verification compares different models rather than near-identical
+        configurations of one (see the user guide). The first row is :meth:`recommend`'s
         first. With ``verification="cv"`` only the first ``n_verify`` are
         verified, unless they all fail: then the next ``n_verify``, and so on.
         With ``"hyperband"`` it is the score at the full budget of each pipeline
@@ -387,14 +382,11 @@ class MetaModelSelector(BaseEstimator):
     def _verification_head(self, meta_features, model, n):
         """The first ``n`` configurations in the order verification takes them.
 
-        For classification, each family's best-ranked first: the top of the
-        ranking is often one family's near-identical configurations, and
-        verifying near-twins chooses nothing. For regression, the ranking's own
-        order, which was as good or better there (benchmarks/verification_rule.py).
+        Each family's best-ranked first: the top of the ranking is often one
+        family's near-identical configurations, and verifying near-twins chooses
+        nothing (benchmarks/verification_rule.py measures both orders).
         """
-        return self._rank(
-            meta_features, model, n=n, diverse=_DIVERSE_VERIFICATION[self.task]
-        )
+        return self._rank(meta_features, model, n=n, diverse=True)
 
     def _check_input(self, X, y, reset):
         """Validate ``X`` (and ``y``); ``reset=None`` records nothing on ``self``."""
