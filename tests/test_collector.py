@@ -622,6 +622,35 @@ def test_cli_collect_info_compact(tmp_path, capsys):
     assert summary["datasets_evaluated"] == 1 and summary["configurations"] == 4
 
 
+def test_cli_task_decides_a_files_task(tmp_path, capsys):
+    # A class label written as 0.0/1.0 reads as a float (regression) target;
+    # --task classification says otherwise, and the file is collected.
+    frame = _regression_frame()
+    frame["target"] = (frame["target"] > frame["target"].median()).astype(float)
+    csv = tmp_path / "labels.csv"
+    frame.to_csv(csv, index=False)
+    argv = [
+        "collect",
+        "--store",
+        str(tmp_path / "kb"),
+        "--csv",
+        f"{csv}:target",
+        "--n-configs",
+        "1",
+        "--n-shared",
+        "0",
+        "--folds",
+        "3",
+        "--families",
+        "logistic_regression",
+        "--no-progress",
+    ]
+    assert _cli([*argv, "--task", "classification"]) == 0
+    assert "evaluated 2: 2 ok" in capsys.readouterr().out
+    kb = load_knowledge_base("classification", tmp_path / "kb")
+    assert kb.datasets["n_classes"].tolist() == [2]
+
+
 def test_shipped_knowledge_base_loads():
     from skmeta.metalearning._knowledge_base import knowledge_base_path
 

@@ -195,10 +195,14 @@ def _sources_from_args(args):
             sources += [PMLBSource(name, args.pmlb) for name in args.pmlb_names]
         else:
             sources += list_pmlb(args.pmlb)
+    # A file's task is inferred from its target unless --task names one: then a
+    # class label coded 0.0/1.0 is not mistaken for a regression target and
+    # filtered out below.
+    file_task = None if args.task == "both" else args.task
     for value in args.csv:
-        sources.append(FileSource(*_split_target(value, "--csv")))
+        sources.append(FileSource(*_split_target(value, "--csv"), task=file_task))
     for value in args.parquet:
-        sources.append(FileSource(*_split_target(value, "--parquet")))
+        sources.append(FileSource(*_split_target(value, "--parquet"), task=file_task))
     cache = args.openml_cache
     sources += [OpenMLDatasetSource(i, cache_dir=cache) for i in args.openml_dataset]
     sources += [OpenMLTaskSource(i, cache_dir=cache) for i in args.openml_task]

@@ -154,8 +154,8 @@ class MetaModelSelector(BaseEstimator):
         What the meta-model learns: the score normalised within each dataset of
         the knowledge base (0 for its worst configuration, 1 for its best), or
         the raw score. ``"auto"`` takes the one that generalised better to new
-        datasets in the study of the user guide (``DEFAULT_TARGETS``): at
-        present normalised for both tasks.
+        datasets in the study of the user guide: at present normalised for
+        both tasks.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the meta-feature subsample, the pipelines and the verification.
