@@ -649,6 +649,11 @@ def test_cli_task_decides_a_files_task(tmp_path, capsys):
     assert "evaluated 2: 2 ok" in capsys.readouterr().out
     kb = load_knowledge_base("classification", tmp_path / "kb")
     assert kb.datasets["n_classes"].tolist() == [2]
+    # The meta-feature pass finds the same dataset from the same arguments.
+    metafeatures = ["kb", "metafeatures", str(tmp_path / "kb"), "--csv"]
+    assert _cli([*metafeatures, f"{csv}:target", "--task", "classification"]) == 0
+    kb = load_knowledge_base("classification", tmp_path / "kb")
+    assert list(kb.metafeatures.index) == list(kb.datasets.index)
 
 
 def test_shipped_knowledge_base_loads():

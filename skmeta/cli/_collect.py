@@ -215,7 +215,8 @@ def _sources_from_args(args):
         )
     resolved = []
     for source in sources:
-        if source.task is None:
+        # A file knows its task and id only once read.
+        if source.task is None or source.dataset_id is None:
             try:
                 source = source.load()
             except Exception as exc:  # reported, and the others still run
