@@ -649,11 +649,32 @@ def test_cli_task_decides_a_files_task(tmp_path, capsys):
     assert "evaluated 2: 2 ok" in capsys.readouterr().out
     kb = load_knowledge_base("classification", tmp_path / "kb")
     assert kb.datasets["n_classes"].tolist() == [2]
+    assert set(kb.experiments["dataset_id"]) == set(kb.datasets.index)
     # The meta-feature pass finds the same dataset from the same arguments.
     metafeatures = ["kb", "metafeatures", str(tmp_path / "kb"), "--csv"]
     assert _cli([*metafeatures, f"{csv}:target", "--task", "classification"]) == 0
     kb = load_knowledge_base("classification", tmp_path / "kb")
     assert list(kb.metafeatures.index) == list(kb.datasets.index)
+
+
+def test_file_source_with_a_task_is_read_before_planning(tmp_path):
+    from skmeta.datasets import FileSource
+
+    csv = tmp_path / "toy.csv"
+    _regression_frame().to_csv(csv, index=False)
+    source = FileSource(csv, "target", task="regression")
+    collect(
+        [source],
+        tmp_path / "kb",
+        n_configs=1,
+        n_shared=0,
+        n_folds=3,
+        families=["ridge"],
+        progress=False,
+    )
+    kb = load_knowledge_base("regression", tmp_path / "kb")
+    assert kb.experiments["dataset_id"].tolist() == [source.dataset_id] * 2
+    assert source.dataset_id.startswith("file/toy-")
 
 
 def test_shipped_knowledge_base_loads():

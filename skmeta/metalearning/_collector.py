@@ -467,7 +467,8 @@ def _resolve_tasks(sources):
     """Load the sources that only know their task once read (files, OpenML)."""
     resolved = []
     for source in sources:
-        if source.task is None:
+        # A file knows its task and id only once read.
+        if source.task is None or source.dataset_id is None:
             try:
                 source = source.load()
             except Exception as exc:  # a broken source skips itself, not the run
