@@ -690,6 +690,9 @@ def test_shipped_knowledge_base_loads():
             zip(kb.experiments["dataset_id"], kb.experiments["config_id"], strict=True)
         )
         assert len(keys) == len(set(keys))
+        # Every dataset has its meta-features, and every evaluated one its row.
+        assert set(kb.metafeatures.index) == set(kb.datasets.index)
+        assert set(kb.datasets.index) == set(kb.experiments["dataset_id"])
 
 
 def test_metafeature_pass_with_the_real_extractor(tmp_path, toy_sources):
