@@ -66,6 +66,9 @@ def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
     expected = (1 - weight) * boosting.predict(test) + weight * nearest.predict(test)
     assert blend.predict(test) == pytest.approx(expected)
     assert DEFAULT_META_REGRESSOR in META_REGRESSORS
+    # The weights were chosen per task: the blend needs to know which.
+    with pytest.raises(ValueError, match="pass task='classification' or"):
+        make_meta_regressor("blend")
 
 
 def test_reported_score_stays_in_the_predicted_range(tmp_path):
