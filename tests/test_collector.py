@@ -359,6 +359,83 @@ def test_compaction_is_deterministic_and_idempotent(tmp_path):
     assert second.name == "part-000002.jsonl.gz"
 
 
+def _filled_store(path, dataset_ids, task="classification", settings=None):
+    store = ExperimentStore.create(path, task, settings or {"n_folds": 3})
+    with store.lock(), store.lock("metafeatures"):
+        for dataset_id in dataset_ids:
+            store.append_dataset({"dataset_id": dataset_id, "status": "ok"})
+            for config in range(3):
+                store.append({"dataset_id": dataset_id, "config_id": str(config)})
+        store.compact()
+        store.write_metafeatures(
+            pd.DataFrame(
+                {"n": [float(len(d)) for d in dataset_ids]},
+                index=pd.Index(dataset_ids, name="dataset_id"),
+            )
+        )
+    return store
+
+
+def test_merge_adds_only_what_is_new(tmp_path):
+    ours = _filled_store(tmp_path / "a", ["d1", "d2"])
+    theirs = _filled_store(tmp_path / "b", ["d2", "dataset3"])
+    with theirs.lock():
+        theirs.append({"dataset_id": "dataset3", "config_id": "active"})
+    with ours.lock(), ours.lock("metafeatures"):
+        added = ours.merge(theirs)
+        assert added == {"experiments": 4, "datasets": 1, "metafeatures": 1}
+        # Merging again adds nothing, and no empty part.
+        assert ours.merge(theirs) == {
+            "experiments": 0,
+            "datasets": 0,
+            "metafeatures": 0,
+        }
+    parts = [p.name for p in ours._parts()]
+    assert parts == ["part-000001.jsonl.gz", "part-000002.jsonl.gz"]
+    keys = sorted(ours.done_keys())
+    assert len(keys) == 10 and ("dataset3", "active") in keys
+    assert sorted(ours.dataset_records()) == ["d1", "d2", "dataset3"]
+    table = ours.metafeatures()
+    assert table["n"].to_dict() == {"d1": 2.0, "d2": 2.0, "dataset3": 8.0}
+    # The source is only read.
+    assert len(theirs.done_keys()) == 7 and theirs._active.exists()
+
+
+def test_merge_refuses_other_task_settings_and_itself(tmp_path):
+    ours = _filled_store(tmp_path / "a", ["d1"])
+    other_task = _filled_store(tmp_path / "b", ["d2"], task="regression")
+    other_folds = _filled_store(tmp_path / "c", ["d3"], settings={"n_folds": 5})
+    with ours.lock(), ours.lock("metafeatures"):
+        with pytest.raises(ValueError, match="same task"):
+            ours.merge(other_task)
+        with pytest.raises(ValueError, match="n_folds: 3 here, 5 there"):
+            ours.merge(other_folds)
+        with pytest.raises(ValueError, match="into itself"):
+            ours.merge(ExperimentStore.open(ours.path))
+        # A store older than the 'repeat' setting was collected with repeat=0.
+        newer = _filled_store(
+            tmp_path / "d", ["d4"], settings={"n_folds": 3, "repeat": 0}
+        )
+        assert ours.merge(newer)["experiments"] == 3
+    with pytest.raises(ValueError, match="needs its lock"):
+        ours.merge(other_folds)
+
+
+def test_cli_merge_into_a_knowledge_base_folder(tmp_path, capsys):
+    _filled_store(tmp_path / "c" / "classification", ["d1"])
+    _filled_store(tmp_path / "r" / "regression", ["r1"], task="regression")
+    kb = tmp_path / "kb"
+    assert _cli(["kb", "merge", str(kb), str(tmp_path / "c"), str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "added 3 evaluations, 1 datasets and 1 meta-feature rows" in out
+    for task, dataset_id in [("classification", "d1"), ("regression", "r1")]:
+        store = ExperimentStore.open(kb / task, task)
+        assert store.settings == {"n_folds": 3}
+        assert {k[0] for k in store.done_keys()} == {dataset_id}
+    with pytest.raises(ValueError, match="not regression ones"):
+        _cli(["kb", "merge", str(kb / "classification"), str(tmp_path / "r")])
+
+
 # -- time limits -------------------------------------------------------------------
 
 

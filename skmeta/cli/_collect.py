@@ -100,6 +100,17 @@ def add_parser(subparsers):
     )
     repair.add_argument("store")
     repair.set_defaults(func=run_repair)
+    merge = kb_sub.add_parser(
+        "merge",
+        help="add the experiments of other stores to a store",
+        description="Add the experiments, datasets and meta-features of each SOURCE "
+        "to the store of the same task in STORE (created when STORE is a "
+        "knowledge-base folder without one). What STORE holds is kept; the stores "
+        "must share their collection settings. Running it again adds nothing.",
+    )
+    merge.add_argument("store", help="the store or knowledge-base folder to add to")
+    merge.add_argument("sources", nargs="+", metavar="source")
+    merge.set_defaults(func=run_merge)
     meta = kb_sub.add_parser(
         "metafeatures",
         help="compute the dataset meta-features of a store (separate pass)",
@@ -459,6 +470,40 @@ def run_repair(args):
         with store.lock():
             moved = store.repair()
         print(f"{store.path}: moved {moved} unreadable lines to rejected.jsonl")
+    return 0
+
+
+def run_merge(args):
+    """Run ``skmeta kb merge``."""
+    from skmeta.metalearning import ExperimentStore
+
+    destination = Path(args.store)
+    single = (destination / "store.json").exists()
+    has_stores = single or (
+        destination.is_dir()
+        and any((p / "store.json").exists() for p in destination.iterdir())
+    )
+    targets = {s.task: s for s in _stores_at(destination)} if has_stores else {}
+    for source in (s for path in args.sources for s in _stores_at(path)):
+        target = targets.get(source.task)
+        if target is None:
+            if single:
+                raise ValueError(
+                    f"Store {destination} holds {next(iter(targets))} experiments, "
+                    f"not {source.task} ones like {source.path}; merge into a store "
+                    "of the same task or into a knowledge-base folder."
+                )
+            target = ExperimentStore.create(
+                destination / source.task, source.task, source.settings
+            )
+            targets[source.task] = target
+        with source.lock(), target.lock(), target.lock("metafeatures"):
+            added = target.merge(source)
+        print(
+            f"{target.path}: added {added['experiments']} evaluations, "
+            f"{added['datasets']} datasets and {added['metafeatures']} meta-feature "
+            f"rows from {source.path}"
+        )
     return 0
 
 

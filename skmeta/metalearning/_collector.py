@@ -15,7 +15,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from .. import __version__
 from ._evaluation import METRICS, evaluate_isolated
 from ._search_space import TASKS, SearchSpace, config_id
-from ._store import ExperimentStore, StoreError
+from ._store import LEGACY_SETTINGS, ExperimentStore, StoreError
 
 # Settings that change what an experiment measures: a store keeps the values it was
 # created with, and resuming with others is refused rather than mixing results.
@@ -27,8 +27,6 @@ _FIXED_SETTINGS = (
     "n_shared",
     "search_space_version",
 )
-# The value of a setting in a store created before the setting existed.
-_LEGACY_SETTINGS = {"repeat": 0}
 
 
 def derive_seed(*parts):
@@ -290,7 +288,7 @@ def _open_stores(store, tasks, settings):
                 stores[task] = ExperimentStore.create(path, task, settings)
     for s in stores.values():
         for name in _FIXED_SETTINGS:
-            stored = s.settings.get(name, _LEGACY_SETTINGS.get(name, settings[name]))
+            stored = s.settings.get(name, LEGACY_SETTINGS.get(name, settings[name]))
             if stored != settings[name]:
                 raise StoreError(
                     f"Store {s.path} was collected with {name}={stored!r}; "

@@ -36,6 +36,8 @@ FORMAT_VERSION = 1
 
 _PART_RE = re.compile(r"^part-(\d{6})\.jsonl\.gz$")
 _GITIGNORE = "*.lock\n*.tmp\n"
+# The value of a setting in a store created before the setting existed.
+LEGACY_SETTINGS = {"repeat": 0}
 
 
 class StoreError(ValueError):
@@ -429,6 +431,84 @@ class ExperimentStore:
         if not self._metafeatures_path.exists():
             return pd.DataFrame(index=pd.Index([], name="dataset_id"))
         return pd.read_csv(self._metafeatures_path, index_col="dataset_id")
+
+    # -- merging -----------------------------------------------------------------
+
+    def merge(self, other):
+        """Add the experiments, datasets and meta-features of another store.
+
+        What this store already holds is kept: experiments of a (dataset,
+        configuration) pair it has, and dataset records and meta-feature rows of a
+        dataset it has, are not taken from ``other``. The new experiments are
+        sealed as one new part, so a store in version control grows by one file.
+        Each step is atomic and a repeated merge adds nothing, so an interrupted
+        merge is completed by running it again. Hold both of this store's locks
+        (``lock()`` and ``lock("metafeatures")``).
+
+        Parameters
+        ----------
+        other : ExperimentStore
+            A store of the same task, collected with the same settings (folds, row
+            cap, seed, shared configurations, search-space version); it is only
+            read.
+
+        Returns
+        -------
+        dict
+            ``experiments``, ``datasets`` and ``metafeatures``: how many records of
+            each were added.
+        """
+        self._require_lock()
+        if other.path.resolve() == self.path.resolve():
+            raise StoreError(f"Cannot merge store {self.path} into itself.")
+        if other.task != self.task:
+            raise StoreError(
+                f"Store {other.path} holds {other.task} experiments and {self.path} "
+                f"{self.task} ones; merge stores of the same task."
+            )
+        mine = {**LEGACY_SETTINGS, **self.settings}
+        theirs = {**LEGACY_SETTINGS, **other.settings}
+        if mine != theirs:
+            details = ", ".join(
+                f"{key}: {mine.get(key)!r} here, {theirs.get(key)!r} there"
+                for key in sorted(set(mine) | set(theirs))
+                if mine.get(key) != theirs.get(key)
+            )
+            raise StoreError(
+                f"Stores {self.path} and {other.path} were collected with different "
+                f"settings ({details}); their scores do not compare, so they cannot "
+                "be merged."
+            )
+        done = self.done_keys()
+        fresh = [
+            r
+            for r in other.iter_experiments()
+            if (r["dataset_id"], r["config_id"]) not in done
+        ]
+        if fresh:
+            parts = self._parts()
+            number = int(_PART_RE.match(parts[-1].name).group(1)) + 1 if parts else 1
+            text = "".join(_dumps(r) + "\n" for r in fresh)
+            _atomic_write(
+                self.path / "experiments" / f"part-{number:06d}.jsonl.gz",
+                _gzip_bytes(text),
+            )
+        known = self.dataset_records()
+        new_datasets = [
+            r for key, r in other.dataset_records().items() if key not in known
+        ]
+        for record in new_datasets:
+            self.append_dataset(record)
+        table = self.metafeatures()
+        theirs = other.metafeatures()
+        added = theirs.loc[~theirs.index.isin(table.index)]
+        if len(added):
+            self.write_metafeatures(added if table.empty else pd.concat([table, added]))
+        return {
+            "experiments": len(fresh),
+            "datasets": len(new_datasets),
+            "metafeatures": len(added),
+        }
 
     # -- maintenance -------------------------------------------------------------
 
