@@ -88,6 +88,76 @@ DATASETS = [
     ("ggplot2", "diamonds", "price", []),
     ("ggplot2", "txhousing", "median", ["volume"]),
     ("causaldata", "nhefs_complete", "wt82_71", ["seqn", "wt82"]),
+    # Second batch (2026-12-01).
+    ("AER", "CPS1988", "wage", []),
+    ("AER", "CreditCard", "expenditure", ["share"]),  # share = expenditure / income
+    (
+        "AER",
+        "EquationCitations",
+        "cites",
+        # the other four citation counts are parts of cites
+        ["authors", "selfcites", "othercites", "theocites", "nontheocites"],
+    ),
+    ("AER", "MASchools", "score4", ["district", "municipality", "score8"]),
+    ("AER", "OECDGas", "gas", []),
+    ("causaldata", "scorecard", "earnings_med", ["unitid", "inst_name"]),
+    ("COUNT", "rwm5yr", "docvis", ["id"]),
+    ("COUNT", "azpro", "los", []),
+    ("crch", "RainIbk", "rain", []),
+    ("DAAG", "cps1", "re78", ["trt"]),
+    ("dslabs", "gapminder", "life_expectancy", ["country"]),
+    ("dslabs", "us_contagious_diseases", "count", []),
+    ("dslabs", "mice_weights", "body_weight", []),
+    ("Ecdat", "BudgetFood", "wfood", []),
+    ("Ecdat", "MedExp", "med", []),
+    ("Ecdat", "RetSchool", "wage76", []),
+    ("Ecdat", "HI", "whrswk", ["wght"]),  # sampling weight
+    ("geepack", "dietox", "Weight", ["Pig"]),
+    (
+        "ggplot2movies",
+        "movies",
+        "rating",
+        ["title", *(f"r{i}" for i in range(1, 11))],  # r1-r10: rating histogram
+    ),
+    ("HSAUR", "Forbes2000", "marketvalue", ["rank", "name"]),  # rank uses it
+    ("lme4", "Arabidopsis", "total.fruits", []),
+    ("lme4", "grouseticks", "TICKS", ["INDEX", "cHEIGHT"]),  # cHEIGHT: centred
+    ("MASS", "nlschools", "lang", ["class"]),
+    ("mlmRev", "Exam", "normexam", ["school", "student"]),
+    ("modeldata", "check_times", "check_time", ["package", "status"]),  # censoring
+    ("modeldata", "stackoverflow", "Salary", []),
+    ("modeldata", "lending_club", "int_rate", ["sub_grade", "Class"]),  # grade->rate
+    ("modeldata", "chem_proc_yield", "yield", []),
+    ("mosaicData", "HELPrct", "cesd", ["id"]),
+    ("openintro", "acs12", "income", []),
+    ("openintro", "cia_factbook", "life_exp_at_birth", ["country"]),
+    ("openintro", "yrbss", "weight", []),
+    ("plm", "RiceFarms", "goutput", ["id", "noutput"]),  # noutput: net of harvest
+    ("plm", "EmplUK", "emp", ["firm"]),
+    ("psych", "bfi", "age", []),
+    ("ratdat", "surveys", "weight", ["record_id"]),
+    ("sampleSelection", "nlswork", "ln_wage", ["idcode"]),
+    ("Stat2Data", "Hawks", "Weight", ["CaptureTime", "ReleaseTime", "BandNumber"]),
+    ("stevedata", "gss_wages", "realrinc", []),
+    ("stevedata", "anes_partytherms", "therm_dem", ["uid", "mpti"]),  # mpti: index
+    ("texmex", "liver", "ALT.M", ["ALP.M", "AST.M", "TBL.M"]),  # same-time outcomes
+    ("wooldridge", "airfare", "fare", ["id", "lfare"]),
+    ("wooldridge", "charity", "gift", ["respond"]),  # respond = gift > 0
+    (
+        "wooldridge",
+        "countymurders",
+        "murders",
+        ["countyid", "countyfips", "murdrate"],  # murdrate = murders / popul
+    ),
+    ("wooldridge", "k401ksubs", "nettfa", []),
+    (
+        "wooldridge",
+        "elem94_95",
+        "avgsal",
+        ["distid", "schid", "lavgsal", "bs"],  # bs = avgben / avgsal
+    ),
+    ("wooldridge", "nbasal", "wage", ["lwage"]),
+    ("wooldridge", "injury", "durat", ["ldurat"]),
 ]
 
 MAX_LEVELS = 50
