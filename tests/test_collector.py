@@ -699,6 +699,20 @@ def test_cli_collect_info_compact(tmp_path, capsys):
     assert summary["datasets_evaluated"] == 1 and summary["configurations"] == 4
 
 
+def test_cli_skips_a_broken_file_and_says_why(tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    _regression_frame().to_csv(good, index=False)
+    broken = tmp_path / "broken.csv"
+    _regression_frame().to_csv(broken, index=False)
+    argv = ["collect", "--store", str(tmp_path / "kb"), "--csv", f"{good}:target"]
+    argv += ["--csv", f"{broken}:no_such_column", "--n-configs", "1"]
+    argv += ["--n-shared", "0", "--families", "ridge", "--no-progress"]
+    assert _cli(argv) == 0
+    captured = capsys.readouterr()
+    assert "skmeta: skipping" in captured.err and "no_such_column" in captured.err
+    assert "evaluated 2: 2 ok" in captured.out
+
+
 def test_cli_task_decides_a_files_task(tmp_path, capsys):
     # A class label written as 0.0/1.0 reads as a float (regression) target;
     # --task classification says otherwise, and the file is collected.

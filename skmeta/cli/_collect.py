@@ -198,7 +198,7 @@ def _sources_from_args(args):
         list_pmlb,
         openml_suite,
     )
-    from skmeta.metalearning._collector import diverse_order
+    from skmeta.metalearning._collector import diverse_order, resolve_sources
 
     sources = []
     if args.pmlb:
@@ -224,16 +224,12 @@ def _sources_from_args(args):
             "No datasets given: pass --pmlb DIR, --csv FILE:TARGET, --parquet "
             "FILE:TARGET, --openml-dataset ID, --openml-task ID or --openml-suite."
         )
-    resolved = []
-    for source in sources:
-        # A file knows its task and id only once read.
-        if source.task is None or source.dataset_id is None:
-            try:
-                source = source.load()
-            except Exception as exc:  # reported, and the others still run
-                print(f"skmeta: skipping {source!r}: {exc}", file=sys.stderr)
-                continue
-        resolved.append(source)
+    resolved = resolve_sources(
+        sources,
+        on_error=lambda source, exc: print(
+            f"skmeta: skipping {source!r}: {exc}", file=sys.stderr
+        ),
+    )
     if args.task != "both":
         resolved = [s for s in resolved if s.task == args.task]
     if args.max_datasets is not None:

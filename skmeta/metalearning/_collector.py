@@ -384,7 +384,7 @@ def collect(
         "n_shared": int(n_shared),
         "search_space_version": SearchSpace("classification").version,
     }
-    sources = _resolve_tasks(sources)
+    sources = resolve_sources(sources)
     if not sources:
         raise ValueError("No datasets to collect: every source failed to load.")
     tasks = sorted({s.task for s in sources})
@@ -461,16 +461,22 @@ def _check_arguments(n_configs, n_shared, n_folds, max_rows, time_limit, repeat)
             raise ValueError(message)
 
 
-def _resolve_tasks(sources):
-    """Load the sources that only know their task once read (files, OpenML)."""
+def resolve_sources(sources, on_error=None):
+    """Read the sources that know their task or id only once read (files, OpenML).
+
+    ``on_error(source, exc)`` is called for a source that fails to load, which is
+    then skipped (the others still run); by default it warns.
+    """
     resolved = []
     for source in sources:
-        # A file knows its task and id only once read.
         if source.task is None or source.dataset_id is None:
             try:
                 source = source.load()
             except Exception as exc:  # a broken source skips itself, not the run
-                warnings.warn(f"Skipping {source!r}: it failed to load ({exc}).")
+                if on_error is None:
+                    warnings.warn(f"Skipping {source!r}: it failed to load ({exc}).")
+                else:
+                    on_error(source, exc)
                 continue
         resolved.append(source)
     return resolved
