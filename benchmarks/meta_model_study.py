@@ -326,6 +326,64 @@ def _time_recommendation(task, kb, repeats=3):
     }
 
 
+def _family_choice(meta, predicted):
+    """Which family the top-1 choice is of, against the family of the best.
+
+    Per test dataset: the first choice's family, the family of the best measured
+    configuration, and the normalised regret split in two: *within* the chosen
+    family (its best configuration minus the choice) and *across* families (the
+    best overall minus the chosen family's best). Returns a table by family
+    (datasets where it was chosen, where it was best, both; median regret when
+    chosen) and a summary.
+    """
+    frame = pd.DataFrame(
+        {
+            "dataset_id": np.asarray(meta.dataset_id),
+            "family": np.asarray(meta.family),
+            "score": np.asarray(meta.normalised, dtype=float),
+            "predicted": predicted,
+        }
+    )
+    rows = []
+    for dataset, group in frame.groupby("dataset_id"):
+        chosen = group.loc[group["predicted"].idxmax()]
+        best = group.loc[group["score"].idxmax()]
+        family_best = group.loc[group["family"] == chosen["family"], "score"].max()
+        rows.append(
+            {
+                "dataset_id": dataset,
+                "chosen": chosen["family"],
+                "best": best["family"],
+                "regret": best["score"] - chosen["score"],
+                "within": family_best - chosen["score"],
+                "across": best["score"] - family_best,
+            }
+        )
+    per = pd.DataFrame(rows)
+    right = per["chosen"] == per["best"]
+    families = sorted(set(per["chosen"]) | set(per["best"]))
+    table = pd.DataFrame(
+        {
+            "chosen": per["chosen"].value_counts().reindex(families, fill_value=0),
+            "best": per["best"].value_counts().reindex(families, fill_value=0),
+            "chosen_and_best": per.loc[right, "chosen"]
+            .value_counts()
+            .reindex(families, fill_value=0),
+            "regret_median_when_chosen": per.groupby("chosen")["regret"].median(),
+        }
+    ).rename_axis("family")
+    summary = {
+        "right_family_share": float(right.mean()),
+        "regret_median_right_family": float(per.loc[right, "regret"].median()),
+        "regret_median_wrong_family": float(per.loc[~right, "regret"].median()),
+        "within_family_median": float(per["within"].median()),
+        "across_families_median": float(per["across"].median()),
+        "within_family_mean": float(per["within"].mean()),
+        "across_families_mean": float(per["across"].mean()),
+    }
+    return table, summary
+
+
 def _plots(out, task, comparison, summary, per_dataset, predictions_frame):
     import matplotlib
 
@@ -448,6 +506,15 @@ def run_task(task, args, out):
     error_by_family = _plots(
         out, task, comparison, result.summary, result.per_dataset, result.predictions
     )
+    families, family_choice = _family_choice(meta, nested)
+    families.to_csv(out / f"{task}_families.csv", float_format="%.4g")
+    print(
+        "  nested first choice of the best family on "
+        f"{family_choice['right_family_share']:.0%} of the datasets; median regret "
+        f"{family_choice['regret_median_right_family']:.3f} then, "
+        f"{family_choice['regret_median_wrong_family']:.3f} otherwise",
+        flush=True,
+    )
     mine = result.per_dataset[result.per_dataset["method"] == "meta_model_nested"]
     worst = mine.sort_values("normalised_regret", ascending=False).head(8)
     worst = worst.merge(
@@ -498,6 +565,7 @@ def run_task(task, args, out):
         "skipped": result.skipped,
         "timing_10000x50": timing,
         "error_by_family": error_by_family.round(4).to_dict(),
+        "family_choice_nested": family_choice,
         "worst_datasets": worst[
             ["dataset_id", "normalised_regret", "n_rows", "n_features"]
         ].to_dict("records"),
