@@ -436,6 +436,18 @@ def test_cli_merge_into_a_knowledge_base_folder(tmp_path, capsys):
         _cli(["kb", "merge", str(kb / "classification"), str(tmp_path / "r")])
 
 
+def test_cli_merge_default_copies_the_shipped_knowledge_base(tmp_path, capsys):
+    from skmeta.metalearning._knowledge_base import knowledge_base_path
+
+    assert _cli(["kb", "merge", str(tmp_path / "mine"), "default"]) == 0
+    for task in ("classification", "regression"):
+        shipped = ExperimentStore.open(knowledge_base_path(task))
+        mine = ExperimentStore.open(tmp_path / "mine" / task, task)
+        assert mine.settings == shipped.settings
+        assert mine.done_keys() == shipped.done_keys()
+        assert mine.metafeatures().equals(shipped.metafeatures())
+
+
 # -- time limits -------------------------------------------------------------------
 
 

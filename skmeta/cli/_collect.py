@@ -109,7 +109,12 @@ def add_parser(subparsers):
         "must share their collection settings. Running it again adds nothing.",
     )
     merge.add_argument("store", help="the store or knowledge-base folder to add to")
-    merge.add_argument("sources", nargs="+", metavar="source")
+    merge.add_argument(
+        "sources",
+        nargs="+",
+        metavar="source",
+        help="stores or knowledge-base folders to add; 'default' is the shipped one",
+    )
     merge.set_defaults(func=run_merge)
     meta = kb_sub.add_parser(
         "metafeatures",
@@ -480,7 +485,13 @@ def run_merge(args):
         and any((p / "store.json").exists() for p in destination.iterdir())
     )
     targets = {s.task: s for s in _stores_at(destination)} if has_stores else {}
-    for source in (s for path in args.sources for s in _stores_at(path)):
+    from skmeta.metalearning._knowledge_base import DATA_DIR
+
+    for source in (
+        s
+        for path in args.sources
+        for s in _stores_at(DATA_DIR if path == "default" else path)
+    ):
         target = targets.get(source.task)
         if target is None:
             if single:
@@ -493,7 +504,7 @@ def run_merge(args):
                 destination / source.task, source.task, source.settings
             )
             targets[source.task] = target
-        with source.lock(), target.lock(), target.lock("metafeatures"):
+        with target.lock(), target.lock("metafeatures"):
             added = target.merge(source)
         print(
             f"{target.path}: added {added['experiments']} evaluations, "
