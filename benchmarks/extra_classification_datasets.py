@@ -133,6 +133,109 @@ DATASETS = [
     ("mlmRev", "guImmun", "immun", ["kid", "mom", "comm"]),
     ("texmex", "liver", "dose", []),
     ("stevedata", "TV16", "votetrump", ["uid", "state"]),
+    # Second batch (2026-12-01).
+    ("AER", "BankWages", "job", []),
+    ("AER", "GSOEP9402", "school", []),
+    # hours and wages of 1975 exist for workers only; family income includes the
+    # wife's earnings and the marginal tax rate is computed from it
+    (
+        "AER",
+        "PSID1976",
+        "participation",
+        ["hours", "wage", "repwage", "fincome", "tax"],
+    ),
+    ("AER", "SwissLabor", "participation", []),
+    # respondent identifier and sampling weight
+    ("carData", "CES11", "abortion", ["id", "weight"]),
+    ("carData", "Cowles", "volunteer", []),
+    ("carData", "Womenlf", "partic", []),
+    # household and village identifiers
+    ("causaldata", "social_insure", "takeup_survey", ["address", "village"]),
+    ("causaldata", "thornton_hiv", "got", ["villnum"]),
+    ("causaldata", "black_politicians", "responded", []),
+    # length of stay ends with the death in hospital; provider identifier
+    ("COUNT", "medpar", "died", ["los", "provnum"]),
+    ("DAAG", "ais", "sex", []),
+    ("DAAG", "leafshape", "arch", []),
+    # the model name fixes the drive train
+    ("ggplot2", "mpg", "drv", ["model"]),
+    ("heplots", "Diabetes", "group", []),
+    # the site (and its coordinates) fixes the lithology
+    ("heplots", "Oslo", "litho", ["site", "XC", "YC"]),
+    ("heplots", "TIPI", "voted", []),
+    # observation number; time to reinfection or to the end of follow-up
+    ("KMsurv", "std", "rinfct", ["obs", "time"]),
+    ("MASS", "Melanoma", "status", ["time"]),
+    ("MASS", "survey", "Sex", []),
+    # ``Censor`` is 1 - ``Recurrence``
+    (
+        "medicaldata",
+        "blood_storage",
+        "Recurrence",
+        ["Censor", "TimeToRecurrence"],
+    ),
+    # identifiers, invented names, the cycle threshold of the PCR (the result on
+    # another scale) and the turnaround times of the lab
+    (
+        "medicaldata",
+        "covid_testing",
+        "result",
+        [
+            "subject_id",
+            "fake_first_name",
+            "fake_last_name",
+            "ct_result",
+            "col_rec_tat",
+            "rec_ver_tat",
+        ],
+    ),
+    # the X-ray at 6 months grades the outcome; resistance arose under treatment
+    (
+        "medicaldata",
+        "strep_tb",
+        "improved",
+        ["patient_id", "radiologic_6m", "rad_num", "strep_resistance"],
+    ),
+    ("modeldata", "scat", "Species", []),
+    ("modeldata", "pd_speech", "class", []),
+    ("modeldata", "steroidogenic_toxicity", "class", []),
+    ("modeldata", "hepatic_injury_qsar", "class", []),
+    ("openintro", "piracy", "stance", ["name"]),
+    # the free-text remarks describe what happened
+    ("openintro", "birds", "effect", ["opid", "remarks", "date"]),
+    ("openintro", "mn_police_use_of_force", "subject_injury", ["response_datetime"]),
+    ("openintro", "births14", "habit", []),
+    # time to relapse (and its log); the stay in treatment can end with the relapse
+    ("quantreg", "uis", "CENSOR", ["ID", "TIME", "Y", "LEN.T", "FRAC"]),
+    ("rpart", "stagec", "pgstat", ["pgtime"]),
+    # district and member name
+    ("Stat2Data", "AHCAvote2017", "AHCAvote", ["Dist", "Member"]),
+    # ``Sex`` recodes ``KnownSex``
+    ("Stat2Data", "BlueJays", "KnownSex", ["BirdID", "Sex"]),
+    ("Stat2Data", "Caterpillars", "Instar", []),
+    # the grade in the course defines its success
+    ("Stat2Data", "MathPlacement", "CourseSuccess", ["Student", "Grade"]),
+    ("Stat2Data", "YouthRisk2007", "ride.alc.driver", []),
+    ("stevedata", "anes_vote84", "vote", ["uid"]),
+    ("stevedata", "mm_nhis", "hi", ["perweight"]),  # sampling weight
+    ("survival", "gbsg", "status", ["pid", "rfstime"]),
+    ("survival", "pbc", "status", ["id", "time"]),
+    ("survival", "transplant", "event", ["futime"]),
+    ("survival", "logan", "occupation", []),
+    # identifier of the subject and of the matched case
+    ("survival", "nafld1", "status", ["id", "futime", "case.id"]),
+    ("wooldridge", "alcohol", "abuse", []),
+    ("wooldridge", "happiness", "happy", ["vhappy"]),  # vhappy = happy == "very happy"
+    # the final scores, and whether the favourite covered the spread
+    (
+        "wooldridge",
+        "pntsprd",
+        "favwin",
+        ["favscr", "undscr", "scrdiff", "sprdcvr"],
+    ),
+    ("wooldridge", "recid", "cens", ["durat", "ldurat"]),
+    # test scores and graduation at the end of high school
+    ("wooldridge", "catholic", "cathhs", ["id", "read12", "math12", "hsgrad"]),
 ]
 
 
