@@ -105,13 +105,12 @@ def main(argv=None):
     parser.add_argument("--out", default="benchmarks/meta_model", help="output folder")
     parser.add_argument("--n-splits", type=int, default=10, help="grouped folds (10)")
     parser.add_argument("--inner-splits", type=int, default=3, help="nested folds (3)")
+    parser.add_argument("--tasks", nargs="+", default=["classification", "regression"])
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with threadpool_limits(1):
-        table = pd.concat(
-            [run_task(t, args, out) for t in ("classification", "regression")]
-        )
+        table = pd.concat([run_task(t, args, out) for t in args.tasks])
     table.to_csv(out / "verification_rule.csv", index=False, float_format="%.5g")
     print(table.round(4).to_string(index=False))
     return 0
