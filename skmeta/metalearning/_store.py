@@ -430,7 +430,13 @@ class ExperimentStore:
         """Return the meta-features table (empty until the meta-feature pass ran)."""
         if not self._metafeatures_path.exists():
             return pd.DataFrame(index=pd.Index([], name="dataset_id"))
-        return pd.read_csv(self._metafeatures_path, index_col="dataset_id")
+        # round_trip: the values read are exactly those written (pandas' default
+        # parser may differ in the last bit, which a merge would then write back).
+        return pd.read_csv(
+            self._metafeatures_path,
+            index_col="dataset_id",
+            float_precision="round_trip",
+        )
 
     # -- merging -----------------------------------------------------------------
 
