@@ -477,6 +477,7 @@ def run_repair(args):
 def run_merge(args):
     """Run ``skmeta kb merge``."""
     from skmeta.metalearning import ExperimentStore
+    from skmeta.metalearning._knowledge_base import DATA_DIR
 
     destination = Path(args.store)
     single = (destination / "store.json").exists()
@@ -485,8 +486,6 @@ def run_merge(args):
         and any((p / "store.json").exists() for p in destination.iterdir())
     )
     targets = {s.task: s for s in _stores_at(destination)} if has_stores else {}
-    from skmeta.metalearning._knowledge_base import DATA_DIR
-
     for source in (
         s
         for path in args.sources
