@@ -21,7 +21,7 @@ knowledge base of the commit before they joined::
         --train /tmp/kb-before/skmeta/metalearning/data \\
         --new benchmarks/meta_model/extra_regression
 
-Writes ``benchmarks/meta_model/fresh_<task>.csv`` (about 2 minutes a task).
+Writes ``benchmarks/meta_model/fresh_<task>.csv`` (under a minute a task).
 """
 
 import argparse
