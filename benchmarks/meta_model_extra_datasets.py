@@ -186,11 +186,11 @@ def main(argv=None):
     predicted = np.full(len(y), np.nan)
     chosen = []
     for train, test in folds:
-        (target, weight), _ = _choose_blend(meta, train, args.inner_splits)
-        boosting, nearest = _members(meta, train, test, target)
-        predicted[test] = (1 - weight) * boosting + weight * nearest
+        (target, k, weight), _ = _choose_blend(meta, train, args.inner_splits)
+        boosting, nearest = _members(meta, train, test, target, (k,))
+        predicted[test] = (1 - weight) * boosting + weight * nearest[k]
         single_best[test] = single_best_for(meta, train, test)
-        chosen.append(f"{target}/{weight:.2f}")
+        chosen.append(f"{target}/{k}/{weight:.2f}")
         print(f"  nested fold chose {chosen[-1]}", flush=True)
     for scope, rows in scopes.items():
         records.append(

@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from meta_model_study import BLEND_WEIGHTS, _mean_regret
+from meta_model_study import BLEND_WEIGHTS, _regrets
 from meta_model_variants import (
     GOAL_COLUMNS,
     OUT,
@@ -185,7 +185,9 @@ def nested(meta, folds, single_best, task, inner_splits=3):
         members = _out_of_fold(meta, inner, rows=train)
         members = {key: values[train] for key, values in members.items()}
         regrets = {
-            (name, weight): _mean_regret(meta, train, _combine(members, share, weight))
+            (name, weight): _regrets(
+                meta, train, _combine(members, share, weight)
+            ).mean()
             for name, share in options.items()
             for weight in BLEND_WEIGHTS
         }

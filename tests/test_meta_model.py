@@ -7,6 +7,7 @@ from sklearn.base import clone
 
 from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
 from skmeta.metalearning._meta_model import (
+    BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
     META_REGRESSORS,
@@ -60,7 +61,8 @@ def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
     X, y = meta.X[train], meta.normalised[train]
     blend = make_meta_regressor("blend", task="regression").fit(X, y)
     boosting = make_meta_regressor("gradient_boosting").fit(X, y)
-    nearest = make_meta_regressor("nearest_datasets").fit(X, y)
+    nearest = NearestDatasetsRegressor(BLEND_NEAREST_NEIGHBOURS["regression"])
+    nearest = nearest.fit(X, y)
     test = meta.X[~train]
     weight = BLEND_NEAREST_WEIGHTS["regression"]
     expected = (1 - weight) * boosting.predict(test) + weight * nearest.predict(test)

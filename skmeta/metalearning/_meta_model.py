@@ -83,9 +83,11 @@ def resolve_target(target, task):
     return target
 
 
-# The nearest datasets' share of the "blend" meta-regressor per task, chosen by
-# grouped cross-validation on the knowledge base (benchmarks/meta_model_study.py).
-BLEND_NEAREST_WEIGHTS = {"classification": 1 / 3, "regression": 2 / 3}
+# The nearest datasets' share of the "blend" meta-regressor per task, and how many
+# datasets they read: the lowest median top-1 regret (the goals' statistic) over
+# five assignments of grouped ten folds (benchmarks/meta_model_neighbours.py).
+BLEND_NEAREST_WEIGHTS = {"classification": 1 / 2, "regression": 3 / 4}
+BLEND_NEAREST_NEIGHBOURS = {"classification": 10, "regression": 3}
 
 
 def resolve_scoring(task, scoring):
@@ -365,6 +367,13 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         self.hp_scale_ = np.where(std > 0, std, 1.0)
         self.family_ = config[family_columns].to_numpy(float).argmax(axis=1)
         self.hp_ = (hp - self.hp_mean_) / self.hp_scale_
+        # The hyperparameters each family's configurations set: only those can
+        # tell two configurations of the family apart (a column a query sets and
+        # no stored configuration does adds the same to every distance).
+        self.family_hp_ = {
+            fam: np.flatnonzero(~np.isnan(hp[self.family_ == fam]).all(axis=0))
+            for fam in np.unique(self.family_)
+        }
         self.dataset_index_ = dataset_index
         self.y_ = y
         self.n_features_in_ = X.shape[1]
@@ -403,20 +412,24 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
             weights = 1.0 / (distance[neighbours] + 1e-6)
             total = np.zeros(len(rows))
             weight_sum = np.zeros(len(rows))
-            for d, w in zip(neighbours, weights, strict=True):
-                theirs = np.flatnonzero(self.dataset_index_ == d)
-                for fam in np.unique(family[rows]):
-                    mine = rows[family[rows] == fam]
-                    same = theirs[self.family_[theirs] == fam]
+            theirs = [np.flatnonzero(self.dataset_index_ == d) for d in neighbours]
+            for fam in np.unique(family[rows]):
+                if fam not in self.family_hp_:
+                    continue  # no stored configuration of this family
+                mine = rows[family[rows] == fam]
+                position = np.searchsorted(rows, mine)
+                columns = self.family_hp_[fam]
+                a = hp[np.ix_(mine, columns)][:, None, :]
+                for stored, w in zip(theirs, weights, strict=True):
+                    same = stored[self.family_[stored] == fam]
                     if len(same) == 0:
                         continue
-                    a, b = hp[mine][:, None, :], self.hp_[same][None, :, :]
+                    b = self.hp_[np.ix_(same, columns)][None, :, :]
                     # |a - b| where both are set, 0 where neither, 3 where one
                     # is (fmax drops the NaN; cheaper than nan_to_num).
                     diff = np.fmax(np.abs(a - b), 0.0)
                     np.putmask(diff, np.isnan(a) != np.isnan(b), 3.0)
                     nearest = same[diff.sum(axis=2).argmin(axis=1)]
-                    position = np.searchsorted(rows, mine)
                     total[position] += w * self.y_[nearest]
                     weight_sum[position] += w
             fallback = float(np.mean(self.y_))
@@ -436,7 +449,8 @@ def make_meta_regressor(name="random_forest", random_state=0, *, task=None):
     name : {"linear", "random_forest", "gradient_boosting", "nearest_datasets", \
             "mlp", "blend"}, default="random_forest"
         ``"blend"`` averages gradient boosting and the nearest datasets, with
-        weights ``1 - w`` and ``w``, ``w = BLEND_NEAREST_WEIGHTS[task]``: the
+        weights ``1 - w`` and ``w``, ``w = BLEND_NEAREST_WEIGHTS[task]``, the
+        latter reading ``BLEND_NEAREST_NEIGHBOURS[task]`` datasets: the
         booster generalises across configurations and datasets, the neighbours
         anchor the prediction to what similar datasets measured.
     random_state : int, default=0
@@ -459,7 +473,10 @@ def make_meta_regressor(name="random_forest", random_state=0, *, task=None):
         return VotingRegressor(
             [
                 ("gradient_boosting", make_meta_regressor("gradient_boosting")),
-                ("nearest_datasets", make_meta_regressor("nearest_datasets")),
+                (
+                    "nearest_datasets",
+                    NearestDatasetsRegressor(BLEND_NEAREST_NEIGHBOURS[task]),
+                ),
             ],
             weights=[1 - weight, weight],
         )
