@@ -48,7 +48,11 @@ from skmeta.metalearning._meta_evaluation import (
     _baseline_predictions,
     dataset_folds,
 )
-from skmeta.metalearning._meta_model import build_meta_dataset, make_meta_regressor
+from skmeta.metalearning._meta_model import (
+    BLEND_NEAREST_NEIGHBOURS,
+    build_meta_dataset,
+    make_meta_regressor,
+)
 
 # The blend's target and nearest datasets' weight as shipped with the PMLB
 # knowledge base, before this study.
@@ -186,11 +190,12 @@ def main(argv=None):
     predicted = np.full(len(y), np.nan)
     chosen = []
     for train, test in folds:
-        (target, k, weight), _ = _choose_blend(meta, train, args.inner_splits)
-        boosting, nearest = _members(meta, train, test, target, (k,))
-        predicted[test] = (1 - weight) * boosting + weight * nearest[k]
+        k = BLEND_NEAREST_NEIGHBOURS[task]
+        (target, weight), _ = _choose_blend(meta, train, args.inner_splits, k)
+        boosting, nearest = _members(meta, train, test, target, k)
+        predicted[test] = (1 - weight) * boosting + weight * nearest
         single_best[test] = single_best_for(meta, train, test)
-        chosen.append(f"{target}/{k}/{weight:.2f}")
+        chosen.append(f"{target}/{weight:.2f}")
         print(f"  nested fold chose {chosen[-1]}", flush=True)
     for scope, rows in scopes.items():
         records.append(

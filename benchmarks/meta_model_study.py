@@ -72,9 +72,8 @@ HEADLINE = [
     "closed_gap_of_means",
 ]
 
-# The nearest datasets' numbers and weights the nested selection of the blend
-# chooses among; weight 0 is gradient boosting alone.
-BLEND_NEIGHBOURS = (3, 5, 10)
+# The nearest datasets' weights the nested selection of the blend chooses among;
+# 0 is gradient boosting alone.
 BLEND_WEIGHTS = (0.0, 1 / 3, 1 / 2, 2 / 3, 3 / 4)
 
 
@@ -139,18 +138,15 @@ def _missing_metafeatures(kb, task, pmlb, cache):
     return out[~out.index.duplicated(keep="first")]
 
 
-def _members(meta, train, test, target, n_neighbors=BLEND_NEIGHBOURS):
-    """Predictions of the blend's members for ``test``, trained on ``train`` to
-    learn ``target`` ("normalised" or "raw"): the booster's, and the nearest
-    datasets' for each number of neighbours in ``n_neighbors``."""
+def _members(meta, train, test, target, n_neighbors):
+    """Predictions of the blend's two members for ``test``, trained on ``train``
+    to learn ``target`` ("normalised" or "raw"), the nearest datasets reading
+    ``n_neighbors`` of them."""
     y = meta.normalised if target == "normalised" else meta.raw
     X_train, X_test = meta.X.iloc[train], meta.X.iloc[test]
     boosting = make_meta_regressor("gradient_boosting").fit(X_train, y[train])
-    nearest = {
-        k: NearestDatasetsRegressor(k).fit(X_train, y[train]).predict(X_test)
-        for k in n_neighbors
-    }
-    return boosting.predict(X_test), nearest
+    nearest = NearestDatasetsRegressor(n_neighbors).fit(X_train, y[train])
+    return boosting.predict(X_test), nearest.predict(X_test)
 
 
 def _regrets(meta, rows, predicted):
@@ -164,53 +160,46 @@ def _regrets(meta, rows, predicted):
     return np.asarray(regrets)
 
 
-def _choose_blend(meta, rows, n_splits):
-    """The target, number of neighbours and weight of the blend with the lowest
-    median normalised regret (the goals' statistic; ties: the lower mean, then
-    the smaller weight) by grouped ``n_splits``-fold CV on ``rows`` alone; and
-    every setting's median and mean regret, keyed ``"target/k/weight"``."""
+def _choose_blend(meta, rows, n_splits, n_neighbors):
+    """The target and blend weight with the lowest median normalised regret (the
+    goals' statistic; ties: the lower mean, then the smaller weight) by grouped
+    ``n_splits``-fold CV on ``rows`` alone; and every pair's median and mean
+    regret, keyed ``"target/weight"``."""
     scores = {}
     cv = GroupKFold(n_splits)
     splits = list(cv.split(rows, groups=meta.group_id[rows]))
     for target in TARGETS:
         boosting = np.full(len(rows), np.nan)
-        nearest = {k: np.full(len(rows), np.nan) for k in BLEND_NEIGHBOURS}
+        nearest = np.full(len(rows), np.nan)
         for inner_train, inner_test in splits:
-            boosting[inner_test], predicted = _members(
-                meta, rows[inner_train], rows[inner_test], target
+            boosting[inner_test], nearest[inner_test] = _members(
+                meta, rows[inner_train], rows[inner_test], target, n_neighbors
             )
-            for k in BLEND_NEIGHBOURS:
-                nearest[k][inner_test] = predicted[k]
-        for k in BLEND_NEIGHBOURS:
-            for w in BLEND_WEIGHTS:
-                if w == 0 and k != BLEND_NEIGHBOURS[0]:
-                    continue  # the booster alone: one setting, whatever k
-                regrets = _regrets(meta, rows, (1 - w) * boosting + w * nearest[k])
-                scores[(target, k, w)] = (np.median(regrets), np.mean(regrets))
+        for w in BLEND_WEIGHTS:
+            regrets = _regrets(meta, rows, (1 - w) * boosting + w * nearest)
+            scores[(target, w)] = (np.median(regrets), np.mean(regrets))
     best = min(
         scores,
-        key=lambda key: (round(scores[key][0], 6), round(scores[key][1], 6), key[2]),
+        key=lambda key: (round(scores[key][0], 6), round(scores[key][1], 6), key[1]),
     )
     return best, {
-        f"{t}/{k}/{w:.2f}": [round(float(v), 5) for v in scores[(t, k, w)]]
-        for (t, k, w) in scores
+        f"{t}/{w:.2f}": [round(float(v), 5) for v in scores[(t, w)]]
+        for (t, w) in scores
     }
 
 
-def _nested_blend(meta, folds, inner_splits):
-    """Out-of-fold predictions of the blend whose target, neighbours and weight
-    are chosen, in each training fold, by grouped CV on that fold's datasets
-    only."""
+def _nested_blend(meta, folds, inner_splits, n_neighbors):
+    """Out-of-fold predictions of the blend whose target and weight are chosen,
+    in each training fold, by grouped CV on that fold's datasets only."""
     predicted = np.full(len(meta.raw), np.nan)
     chosen = []
     for i, (train, test) in enumerate(folds):
-        (target, k, weight), _ = _choose_blend(meta, train, inner_splits)
-        boosting, nearest = _members(meta, train, test, target, (k,))
-        predicted[test] = (1 - weight) * boosting + weight * nearest[k]
-        chosen.append(f"{target}/{k}/{weight:.2f}")
+        (target, weight), _ = _choose_blend(meta, train, inner_splits, n_neighbors)
+        boosting, nearest = _members(meta, train, test, target, n_neighbors)
+        predicted[test] = (1 - weight) * boosting + weight * nearest
+        chosen.append(f"{target}/{weight:.2f}")
         print(
-            f"  nested fold {i + 1}/{len(folds)}: {target}, {k} neighbours, "
-            f"weight {weight:.2f}",
+            f"  nested fold {i + 1}/{len(folds)}: {target}, weight {weight:.2f}",
             flush=True,
         )
     return predicted, chosen
@@ -498,18 +487,18 @@ def run_task(task, args, out):
     # The shipped weight is chosen on every dataset; the nested run below is the
     # honest estimate of choosing it that way.
     everywhere = np.arange(len(meta.raw))
-    (target, k, weight), weight_regrets = _choose_blend(
-        meta, everywhere, args.inner_splits
+    n_neighbors = BLEND_NEAREST_NEIGHBOURS[task]
+    (target, weight), weight_regrets = _choose_blend(
+        meta, everywhere, args.inner_splits, n_neighbors
     )
     print(
-        f"  blend chosen on all datasets: {target}, {k} neighbours, weight "
-        f"{weight:.2f} (shipped: {DEFAULT_TARGETS[task]}, "
-        f"{BLEND_NEAREST_NEIGHBOURS[task]}, {BLEND_NEAREST_WEIGHTS[task]:.2f}); "
-        "inner regrets (median, mean) "
+        f"  blend ({n_neighbors} neighbours) chosen on all datasets: {target}, "
+        f"weight {weight:.2f} (shipped: {DEFAULT_TARGETS[task]}, "
+        f"{BLEND_NEAREST_WEIGHTS[task]:.2f}); inner regrets (median, mean) "
         + ", ".join(f"{key}: {r}" for key, r in weight_regrets.items()),
         flush=True,
     )
-    nested, nested_weights = _nested_blend(meta, folds, args.inner_splits)
+    nested, nested_weights = _nested_blend(meta, folds, args.inner_splits, n_neighbors)
 
     result = evaluate_meta_model(
         task=task,
@@ -562,7 +551,7 @@ def run_task(task, args, out):
         "target_shipped": DEFAULT_TARGETS[task],
         "blend_weight_shipped": BLEND_NEAREST_WEIGHTS[task],
         "blend_neighbours_shipped": BLEND_NEAREST_NEIGHBOURS[task],
-        "blend_chosen_on_all_datasets": f"{target}/{k}/{weight:.2f}",
+        "blend_chosen_on_all_datasets": f"{target}/{weight:.2f}",
         "blend_inner_regrets": weight_regrets,
         "blend_nested": nested_weights,
         "best_meta_regressor": f"{best['meta_regressor']}/{best['target']}",

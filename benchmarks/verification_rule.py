@@ -29,6 +29,7 @@ from skmeta.metalearning._meta_evaluation import (
     out_of_fold_predictions,
 )
 from skmeta.metalearning._meta_model import (
+    BLEND_NEAREST_NEIGHBOURS,
     DEFAULT_META_REGRESSOR,
     DEFAULT_TARGETS,
     build_meta_dataset,
@@ -74,7 +75,9 @@ def run_task(task, args, out):
             folds,
             DEFAULT_TARGETS[task],
         ),
-        "nested": _nested_blend(meta, folds, args.inner_splits)[0],
+        "nested": _nested_blend(
+            meta, folds, args.inner_splits, BLEND_NEAREST_NEIGHBOURS[task]
+        )[0],
     }
     lines = []
     for weight, predicted in predictions.items():
