@@ -5,10 +5,12 @@ a random forest, gradient boosting, k-nearest datasets and an MLP, each learning
 raw score or the score normalised per dataset, by leave-one-group-out (each group of
 near-duplicate datasets held out in turn; ``--n-splits N`` for grouped N-fold when
 time is short), next to the baselines of ``evaluate_meta_model``.
-The default "blend" (gradient boosting averaged with the nearest datasets) has one
-setting, the nearest datasets' weight: it is chosen by grouped cross-validation
-inside each training fold (nested, so no test dataset informs it), and once more on
-every dataset for the shipped default. It then times a recommendation on a
+The default "blend" (gradient boosting averaged with the nearest datasets) has
+two settings besides the number of neighbours (fixed per task by
+``meta_model_neighbours.py``): the target and the nearest datasets' weight. They
+are chosen by grouped cross-validation inside each training fold (nested, so no
+test dataset informs them; by median regret, the goals' statistic), and once
+more on every dataset for comparison with the shipped default. It then times a recommendation on a
 10,000 x 50 dataset and writes tables, plots and a JSON of the headline figures.
 
 Run it again when the knowledge base has grown; one command redoes everything::

@@ -52,6 +52,24 @@ def test_nearest_datasets_by_hand():
     assert nearest.predict(both) == pytest.approx([0.8, 0.1])
 
 
+def test_nearest_datasets_match_on_the_family_hyperparameters():
+    # Family b's configurations set b__g, family a's a__h. A family-b query is
+    # matched on b__g alone, and a hyperparameter no stored configuration of the
+    # family sets (a__h on a family-b row) adds the same to every distance.
+    X = pd.DataFrame(
+        [[0, 1, 0, 0.0, np.nan], [0, 0, 1, np.nan, 1.0], [0, 0, 1, np.nan, 5.0]],
+        columns=["mf:size", "family=a", "family=b", "a__h", "b__g"],
+    )
+    y = np.array([0.1, 0.3, 0.7])
+    model = NearestDatasetsRegressor(n_neighbors=1).fit(X, y)
+    assert {k: list(v) for k, v in model.family_hp_.items()} == {0: [0], 1: [1]}
+    query = pd.DataFrame(
+        [[0, 0, 1, np.nan, 4.0], [0, 0, 1, 9.0, 4.0], [0, 0, 1, np.nan, 1.5]],
+        columns=X.columns,
+    )
+    assert model.predict(query) == pytest.approx([0.7, 0.7, 0.3])
+
+
 def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
     from skmeta.metalearning import load_knowledge_base
 
