@@ -10,8 +10,9 @@ two settings besides the number of neighbours (fixed per task by
 ``meta_model_neighbours.py``): the target and the nearest datasets' weight. They
 are chosen by grouped cross-validation inside each training fold (nested, so no
 test dataset informs them; by median regret, the goals' statistic), and once
-more on every dataset for comparison with the shipped default. It then times a recommendation on a
-10,000 x 50 dataset and writes tables, plots and a JSON of the headline figures.
+more on every dataset for comparison with the shipped default. It then times a
+recommendation on a 10,000 x 50 dataset and writes tables, plots and a JSON of
+the headline figures.
 
 Run it again when the knowledge base has grown; one command redoes everything::
 
