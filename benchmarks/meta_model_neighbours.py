@@ -42,9 +42,11 @@ from threadpoolctl import threadpool_limits
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
+    BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
     DEFAULT_TARGETS,
     NearestDatasetsRegressor,
+    _distinct_rows,
     build_meta_dataset,
     make_meta_regressor,
 )
@@ -55,11 +57,9 @@ class RankScaledNeighbours(NearestDatasetsRegressor):
 
     def fit(self, X, y):
         mf, _ = self._split(X)
-        mf = np.where(np.isfinite(mf), mf, np.nan)
-        # Distinct datasets, each meta-feature's sorted finite values.
-        datasets = np.unique(np.nan_to_num(mf, nan=-1e300), axis=0)
-        datasets = np.where(datasets == -1e300, np.nan, datasets)
-        self.sorted_ = [np.sort(c[np.isfinite(c)]) for c in datasets.T]
+        # Each meta-feature's sorted finite values over the distinct datasets.
+        first, _ = _distinct_rows(np.nan_to_num(mf, nan=-1e300))
+        self.sorted_ = [np.sort(c[np.isfinite(c)]) for c in mf[first].T]
         return super().fit(X, y)
 
     def _scale(self, mf):
@@ -175,8 +175,10 @@ def main(argv=None):
     frame = frame[["task", "folds", "neighbours", "weight", *GOAL_COLUMNS]].round(4)
     out = args.out or OUT / f"neighbours_{task}.csv"
     frame.to_csv(out, index=False)
-    shipped = BLEND_NEAREST_WEIGHTS[task]
-    print(f"shipped weight: {shipped:.3f}")
+    print(
+        f"shipped: {BLEND_NEAREST_NEIGHBOURS[task]} neighbours at weight "
+        f"{BLEND_NEAREST_WEIGHTS[task]:.3f}"
+    )
     print(frame[frame["folds"] == "mean"].to_string(index=False))
 
 
