@@ -189,8 +189,8 @@ def main(argv=None):
     # The study's nested choice of target and weight, on the union.
     predicted = np.full(len(y), np.nan)
     chosen = []
+    k = BLEND_NEAREST_NEIGHBOURS[task]
     for train, test in folds:
-        k = BLEND_NEAREST_NEIGHBOURS[task]
         (target, weight), _ = _choose_blend(meta, train, args.inner_splits, k)
         boosting, nearest = _members(meta, train, test, target, k)
         predicted[test] = (1 - weight) * boosting + weight * nearest
