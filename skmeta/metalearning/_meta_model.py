@@ -54,8 +54,9 @@ SCORINGS = {
 DEFAULT_SCORING = {"classification": "balanced_accuracy", "regression": "r2"}
 
 # The meta-feature groups the meta-model reads. Landmarking is left out: on 2,000
-# rows it costs about 3 s, five times all the other default groups together, which
-# alone would break the one-second recommendation budget (see doc/meta_model.rst).
+# x 50 it costs about 1.2 s, which alone breaks the one-second recommendation
+# budget, and on a 500-row subsample it does not improve the ranking
+# (benchmarks/meta_model_landmarking.py, doc/meta_model.rst).
 METAFEATURE_GROUPS = ("general", "statistical", "info-theory", "model-based")
 
 # A raw R^2 far below -1 (a diverging linear model) says only "useless"; without a
