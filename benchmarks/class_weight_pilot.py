@@ -37,7 +37,7 @@ import time
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from meta_model_landmarking import _sources
+from meta_model_landmarking import knowledge_base_sources
 from meta_model_variants import OUT
 
 from skmeta.metalearning import load_knowledge_base
@@ -166,7 +166,7 @@ def main(argv=None):
     datasets = list(kb.metafeatures.index)
     if args.datasets:
         datasets = [d for d in datasets if any(n in d for n in args.datasets)]
-    sources = _sources(TASK, args.pmlb, args.csv_dir)
+    sources = knowledge_base_sources(TASK, args.pmlb, args.csv_dir)
     if args.min_samples_leaf is None:
         out = OUT / "class_weight_pilot.csv"
         variants = [{"class_weight": "balanced"}]

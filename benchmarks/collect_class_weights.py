@@ -31,7 +31,7 @@ import time
 from types import SimpleNamespace
 
 from joblib import Parallel, delayed
-from meta_model_landmarking import _sources
+from meta_model_landmarking import knowledge_base_sources
 from meta_model_variants import OUT
 
 from skmeta.metalearning import load_knowledge_base
@@ -75,7 +75,9 @@ def main(argv=None):
     settings = json.loads((kb.path / "store.json").read_text())["settings"]
     settings = {"repeat": 0, **settings, "overrides": OVERRIDES}
     store = _open_stores(args.store, [TASK], settings)[TASK]
-    plan = SimpleNamespace(sources=_sources(TASK, args.pmlb, args.csv_dir))
+    plan = SimpleNamespace(
+        sources=knowledge_base_sources(TASK, args.pmlb, args.csv_dir)
+    )
     with store.lock():
         done = store.done_keys()
         runner = _Runner(plan, {TASK: store}, settings, args.time_limit)

@@ -65,7 +65,7 @@ from skmeta.metalearning._meta_model import (
     metafeature_names,
 )
 
-SIZES = (250, 500, 1000)
+SIZES = (500,)
 STORE = "store (2000)"
 
 
@@ -78,7 +78,7 @@ def _extractor(task, max_samples, seed):
     )
 
 
-def _sources(task, pmlb, csv_dir):
+def knowledge_base_sources(task, pmlb, csv_dir):
     """``{dataset_id: source}`` of the PMLB folder and of the export script's CSV
     files in ``csv_dir`` (their targets are the script's)."""
     if task == "classification":
@@ -188,7 +188,7 @@ def main(argv=None):
     sources = None
     for size in args.sizes:
         if not (OUT / f"landmarking_{task}_{size}.csv").exists() and sources is None:
-            sources = _sources(task, args.pmlb, args.csv_dir)
+            sources = knowledge_base_sources(task, args.pmlb, args.csv_dir)
         table = landmarking_table(task, kb, sources, size)
         mf = kb.metafeatures.copy()
         mf[landmarkers] = table.reindex(mf.index)[landmarkers]
