@@ -29,13 +29,12 @@ import time
 import numpy as np
 import pandas as pd
 from collect_class_weights import FAMILIES, planned
-from meta_model_fold_noise import _evaluate, _shuffled_folds
+from meta_model_fold_noise import _evaluate, fold_assignments
 from meta_model_variants import GOAL_COLUMNS, OUT
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import build_meta_dataset
 
 TASK = "classification"
@@ -108,9 +107,7 @@ def main(argv=None):
         meta = build_meta_dataset(base, TASK)
         if name != "shipped":
             meta = with_class_weight_columns(meta)
-        assignments = {"study's folds": dataset_folds(meta, args.n_splits)}
-        for seed in range(args.repeats):
-            assignments[f"shuffled {seed}"] = _shuffled_folds(meta, args.n_splits, seed)
+        assignments = fold_assignments(meta, args.n_splits, args.repeats)
         for folds_name, folds in assignments.items():
             start = time.perf_counter()
             records.append(

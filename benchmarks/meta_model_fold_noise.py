@@ -45,6 +45,15 @@ def _shuffled_folds(meta, n_splits, seed):
     return list(splitter.split(rows, groups=np.asarray(meta.group_id)))
 
 
+def fold_assignments(meta, n_splits, repeats):
+    """``{name: folds}``: the study's folds, then ``repeats`` shuffled group
+    assignments (seeds 0, 1, ...)."""
+    assignments = {"study's folds": dataset_folds(meta, n_splits)}
+    for seed in range(repeats):
+        assignments[f"shuffled {seed}"] = _shuffled_folds(meta, n_splits, seed)
+    return assignments
+
+
 def _evaluate(meta, folds, task):
     target = DEFAULT_TARGETS[task]
     y = np.asarray(meta.normalised if target == "normalised" else meta.raw, float)
@@ -69,9 +78,7 @@ def main(argv=None):
     records = []
     for task in args.tasks:
         meta = build_meta_dataset(load_knowledge_base(task), task)
-        assignments = {"study's folds": dataset_folds(meta, args.n_splits)}
-        for seed in range(args.repeats):
-            assignments[f"shuffled {seed}"] = _shuffled_folds(meta, args.n_splits, seed)
+        assignments = fold_assignments(meta, args.n_splits, args.repeats)
         for name, folds in assignments.items():
             start = time.perf_counter()
             records.append(

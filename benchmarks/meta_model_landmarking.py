@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from meta_model_fold_noise import _shuffled_folds
+from meta_model_fold_noise import fold_assignments
 from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
@@ -53,7 +53,6 @@ from skmeta.datasets import FileSource, list_pmlb
 from skmeta.metafeatures import MetaFeatureExtractor
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._collector import prepare_dataset
-from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
@@ -199,11 +198,7 @@ def main(argv=None):
         seconds[name] = landmarking_seconds(task, size, 5)
     for meta in metas.values():  # the same rows, in the same order
         assert (meta.config_id == metas["without"].config_id).all()
-    assignments = {"study's folds": dataset_folds(metas["without"], args.n_splits)}
-    for seed in range(args.repeats):
-        assignments[f"shuffled {seed}"] = _shuffled_folds(
-            metas["without"], args.n_splits, seed
-        )
+    assignments = fold_assignments(metas["without"], args.n_splits, args.repeats)
     weight = BLEND_NEAREST_WEIGHTS[task]
     records = []
     for folds_name, folds in assignments.items():

@@ -34,13 +34,12 @@ import time
 
 import numpy as np
 import pandas as pd
-from meta_model_fold_noise import _shuffled_folds
+from meta_model_fold_noise import fold_assignments
 from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
@@ -144,9 +143,7 @@ def main(argv=None):
     meta = build_meta_dataset(load_knowledge_base(task), task)
     target = DEFAULT_TARGETS[task]
     y = np.asarray(meta.normalised if target == "normalised" else meta.raw, float)
-    assignments = {"study's folds": dataset_folds(meta, args.n_splits)}
-    for seed in range(args.repeats):
-        assignments[f"shuffled {seed}"] = _shuffled_folds(meta, args.n_splits, seed)
+    assignments = fold_assignments(meta, args.n_splits, args.repeats)
     records = []
     for folds_name, folds in assignments.items():
         start = time.perf_counter()

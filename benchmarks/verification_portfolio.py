@@ -29,13 +29,12 @@ import time
 
 import numpy as np
 import pandas as pd
-from meta_model_fold_noise import _shuffled_folds
+from meta_model_fold_noise import fold_assignments
 from meta_model_variants import OUT
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
     DEFAULT_META_REGRESSOR,
     DEFAULT_TARGETS,
@@ -133,9 +132,7 @@ def main(argv=None):
     target = DEFAULT_TARGETS[task]
     y = np.asarray(meta.normalised if target == "normalised" else meta.raw, float)
     model = make_meta_regressor(DEFAULT_META_REGRESSOR, task=task)
-    assignments = {"study's folds": dataset_folds(meta, args.n_splits)}
-    for seed in range(args.repeats):
-        assignments[f"shuffled {seed}"] = _shuffled_folds(meta, args.n_splits, seed)
+    assignments = fold_assignments(meta, args.n_splits, args.repeats)
     tables = []
     for folds_name, folds in assignments.items():
         start = time.perf_counter()
