@@ -31,7 +31,6 @@ family), or ``class_weight_pilot_leaf<N>.csv``.
 """
 
 import argparse
-import json
 import time
 
 import numpy as np
@@ -44,6 +43,7 @@ from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._collector import prepare_dataset
 from skmeta.metalearning._evaluation import evaluate_isolated
 from skmeta.metalearning._search_space import SearchSpace
+from skmeta.metalearning._store import ExperimentStore
 
 FAMILIES = ("decision_tree", "random_forest", "extra_trees", "hist_gradient_boosting")
 TASK = "classification"
@@ -76,7 +76,7 @@ def _evaluate(request, time_limit):
 def collect(kb, sources, out, variants, datasets, n_jobs, time_limit):
     """Evaluate the tree families' defaults with each of ``variants`` (parameter
     overrides) on every dataset of ``datasets`` not yet in ``out``."""
-    settings = json.loads((kb.path / "store.json").read_text())["settings"]
+    settings = ExperimentStore.open(kb.path).settings
     done = set()
     if out.exists():
         done = set(pd.read_csv(out)["dataset_id"])

@@ -25,7 +25,6 @@ Writes the store ``benchmarks/meta_model/class_weights/``.
 """
 
 import argparse
-import json
 import sys
 import time
 from types import SimpleNamespace
@@ -37,6 +36,7 @@ from meta_model_variants import OUT
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._collector import _evaluate_task, _open_stores, _Runner
 from skmeta.metalearning._search_space import config_id
+from skmeta.metalearning._store import ExperimentStore
 
 TASK = "classification"
 FAMILIES = ("decision_tree", "random_forest", "extra_trees")
@@ -72,7 +72,7 @@ def main(argv=None):
     parser.add_argument("--max-evaluations", type=int, default=None)
     args = parser.parse_args(argv)
     kb = load_knowledge_base(TASK)
-    settings = json.loads((kb.path / "store.json").read_text())["settings"]
+    settings = ExperimentStore.open(kb.path).settings
     settings = {"repeat": 0, **settings, "overrides": OVERRIDES}
     store = _open_stores(args.store, [TASK], settings)[TASK]
     plan = SimpleNamespace(

@@ -34,7 +34,6 @@ Writes ``benchmarks/meta_model/landmarking_<task>.csv``.
 """
 
 import argparse
-import json
 import time
 import warnings
 from itertools import product
@@ -63,6 +62,7 @@ from skmeta.metalearning._meta_model import (
     make_meta_regressor,
     metafeature_names,
 )
+from skmeta.metalearning._store import ExperimentStore
 
 SIZES = (500,)
 STORE = "store (2000)"
@@ -102,7 +102,7 @@ def landmarking_table(task, kb, sources, max_samples):
             f"{len(missing)} datasets of the {task} knowledge base are not among "
             f"the sources given, e.g. {missing[:3]}; pass --pmlb and --csv-dir."
         )
-    settings = json.loads((kb.path / "store.json").read_text())["settings"]
+    settings = ExperimentStore.open(kb.path).settings
     rows = {}
     start = time.perf_counter()
     for dataset_id in kb.metafeatures.index:
