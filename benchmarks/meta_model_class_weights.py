@@ -12,15 +12,24 @@ against each knowledge base's own best configuration: with the weighted trees
 the best can be higher, so a lower regret there means a better choice among more
 candidates.
 
+Because those regrets have different references, the study also compares the
+two knowledge bases' choices directly, on the same folds: per dataset, the
+balanced accuracy of the first choice and of the best of the first 3 and 5
+candidates in the selector's family-diverse order (what verification picks
+from), as regrets against the union's best and worst score and as paired gains
+(wins, ties and losses of the knowledge base with the weighted trees).
+
 Only the datasets on which every weighted configuration has been evaluated
 are used, in both knowledge bases, so that the comparison is on the same
 datasets while the collection is incomplete.
 
-Run from the project root (about 25 minutes on one core)::
+Run from the project root (about 40 minutes on one core)::
 
     python benchmarks/meta_model_class_weights.py
 
-Writes ``benchmarks/meta_model/class_weights_classification.csv``.
+Writes ``benchmarks/meta_model/class_weights_classification.csv`` (the goals'
+medians) and ``class_weights_paired_classification.csv`` (the paired
+comparison).
 """
 
 import argparse
@@ -29,13 +38,20 @@ import time
 import numpy as np
 import pandas as pd
 from collect_class_weights import FAMILIES, planned
-from meta_model_fold_noise import _evaluate, fold_assignments
-from meta_model_variants import GOAL_COLUMNS, OUT
+from meta_model_fold_noise import fold_assignments
+from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
+from sklearn.base import clone
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
-from skmeta.metalearning._meta_model import build_meta_dataset
+from skmeta.metalearning._meta_model import (
+    DEFAULT_META_REGRESSOR,
+    DEFAULT_TARGETS,
+    build_meta_dataset,
+    make_meta_regressor,
+)
+from skmeta.metalearning._selector import family_diverse_order
 
 TASK = "classification"
 
@@ -76,12 +92,88 @@ def _print_best_moves(experiments, weighted, datasets):
     )
 
 
+def blend_out_of_fold(meta, folds):
+    """Out-of-fold predictions of the shipped blend and of its two parts, and
+    the single best configuration's scores (see :func:`single_best_for`).
+
+    Returns
+    -------
+    predictions : dict of str to ndarray
+        ``"blend"``, ``"gradient_boosting"`` and ``"nearest_datasets"``.
+    single_best : ndarray
+    """
+    assert DEFAULT_META_REGRESSOR == "blend" and DEFAULT_TARGETS[TASK] == "normalised"
+    y = np.asarray(meta.normalised, float)
+    model = make_meta_regressor("blend", task=TASK)
+    names = [name for name, _ in model.estimators]
+    predictions = {name: np.full(len(y), np.nan) for name in ["blend", *names]}
+    single_best = np.full(len(y), np.nan)
+    for train, test in folds:
+        fitted = clone(model).fit(meta.X.iloc[train], y[train])
+        predictions["blend"][test] = fitted.predict(meta.X.iloc[test])
+        for name, part in zip(
+            names, fitted.transform(meta.X.iloc[test]).T, strict=True
+        ):
+            predictions[name][test] = part
+        single_best[test] = single_best_for(meta, train, test)
+    return predictions, single_best
+
+
+def chosen_scores(meta, predicted, ks=(1, 3, 5)):
+    """Per dataset, the best measured score among the meta-model's first ``k``
+    candidates in the selector's family-diverse order (``k=1`` is the first
+    choice; ``k=n_verify`` what verification picks from): a frame indexed by
+    dataset with one column per ``k``."""
+    rows = {}
+    for dataset in np.unique(meta.dataset_id):
+        mask = meta.dataset_id == dataset
+        measured, scores = meta.raw[mask], predicted[mask]
+        order = np.argsort(-scores, kind="stable")
+        order = family_diverse_order(order, meta.family[mask][order])
+        rows[dataset] = {k: measured[order[:k]].max() for k in ks}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _same_datasets(folds, source, target):
+    """``folds`` of the ``source`` meta-dataset as folds of ``target``: each test
+    fold holds the same datasets."""
+    mapped = []
+    for _, test in folds:
+        in_test = np.isin(target.dataset_id, np.unique(source.dataset_id[test]))
+        mapped.append((np.flatnonzero(~in_test), np.flatnonzero(in_test)))
+    return mapped
+
+
+def paired_summary(choices, reference):
+    """Both knowledge bases' choices against one reference: the union's best and
+    worst score on each dataset. ``choices`` maps a knowledge base to its
+    :func:`chosen_scores`."""
+    span = (reference["max"] - reference["min"]).where(lambda s: s > 0)
+    summary = {}
+    shipped, weighted = choices.values()
+    for k in shipped.columns:
+        for name, chosen in choices.items():
+            regret = ((reference["max"] - chosen[k]) / span).fillna(0.0)
+            summary[f"{name}: regret@{k} median"] = regret.median()
+            summary[f"{name}: regret@{k} mean"] = regret.mean()
+        difference = weighted[k] - shipped[k]
+        summary[f"@{k}: balanced accuracy gain median"] = difference.median()
+        summary[f"@{k}: balanced accuracy gain mean"] = difference.mean()
+        summary[f"@{k}: wins"] = int((difference > 1e-12).sum())
+        summary[f"@{k}: ties"] = int((difference.abs() <= 1e-12).sum())
+        summary[f"@{k}: losses"] = int((difference < -1e-12).sum())
+    return summary
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default=str(OUT / "class_weights"))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-splits", type=int, default=10)
     parser.add_argument("--out", default=str(OUT / "class_weights_classification.csv"))
+    parser.add_argument(
+        "--paired-out", default=str(OUT / "class_weights_paired_classification.csv")
+    )
     args = parser.parse_args(argv)
     threadpool_limits(1)
     kb = load_knowledge_base(TASK)
@@ -92,31 +184,45 @@ def main(argv=None):
     print(f"{len(complete)} of {len(expected)} datasets complete", flush=True)
     _print_best_moves(kb.experiments, weighted, complete)
     metafeatures = kb.metafeatures.loc[complete]
-    bases = {
-        "shipped": Bunch(**{**kb, "metafeatures": metafeatures}),
-        "with weighted trees": Bunch(
-            **{
-                **kb,
-                "metafeatures": metafeatures,
-                "experiments": pd.concat([kb.experiments, weighted], ignore_index=True),
-            }
+    union = Bunch(
+        **{
+            **kb,
+            "metafeatures": metafeatures,
+            "experiments": pd.concat([kb.experiments, weighted], ignore_index=True),
+        }
+    )
+    metas = {
+        "shipped": build_meta_dataset(
+            Bunch(**{**kb, "metafeatures": metafeatures}), TASK
+        ),
+        "with weighted trees": with_class_weight_columns(
+            build_meta_dataset(union, TASK)
         ),
     }
-    records = []
-    for name, base in bases.items():
-        meta = build_meta_dataset(base, TASK)
-        if name != "shipped":
-            meta = with_class_weight_columns(meta)
-        assignments = fold_assignments(meta, args.n_splits, args.repeats)
-        for folds_name, folds in assignments.items():
+    reference = (
+        pd.Series(metas["with weighted trees"].raw)
+        .groupby(metas["with weighted trees"].dataset_id)
+        .agg(["max", "min"])
+    )
+    assignments = fold_assignments(metas["shipped"], args.n_splits, args.repeats)
+    records, paired = [], []
+    for folds_name, folds in assignments.items():
+        choices = {}
+        for name, meta in metas.items():
             start = time.perf_counter()
+            fold = _same_datasets(folds, metas["shipped"], meta)
+            predictions, single_best = blend_out_of_fold(meta, fold)
+            choices[name] = {
+                regressor: chosen_scores(meta, predicted)
+                for regressor, predicted in predictions.items()
+            }
             records.append(
                 {
                     "knowledge_base": name,
                     "n_datasets": len(complete),
                     "n_rows": len(meta.raw),
                     "folds": folds_name,
-                    **_evaluate(meta, folds, TASK),
+                    **_metrics(meta, predictions["blend"], single_best),
                 }
             )
             print(
@@ -125,6 +231,16 @@ def main(argv=None):
                 f"[{time.perf_counter() - start:.0f} s]",
                 flush=True,
             )
+        for regressor in choices["shipped"]:
+            both = {name: choices[name][regressor] for name in metas}
+            paired.append(
+                {
+                    "meta_regressor": regressor,
+                    "folds": folds_name,
+                    **paired_summary(both, reference),
+                }
+            )
+        print(pd.DataFrame(paired[-3:]).T.to_string(), flush=True)
     frame = pd.DataFrame(records)
     keys = ["knowledge_base", "n_datasets", "n_rows"]
     mean = (
@@ -137,6 +253,14 @@ def main(argv=None):
     frame = frame[[*keys, "folds", *GOAL_COLUMNS]].round(4)
     frame.to_csv(args.out, index=False)
     print(frame[frame["folds"] == "mean"].to_string(index=False))
+    paired = pd.DataFrame(paired)
+    mean = paired.groupby("meta_regressor", sort=False).mean(numeric_only=True)
+    paired = pd.concat(
+        [paired, mean.reset_index().assign(folds="mean")], ignore_index=True
+    )
+    paired = paired.set_index(["meta_regressor", "folds"]).round(4).T
+    paired.to_csv(args.paired_out)
+    print(paired.xs("mean", axis=1, level="folds").to_string())
 
 
 if __name__ == "__main__":
