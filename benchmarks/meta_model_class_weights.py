@@ -23,7 +23,7 @@ Only the datasets on which every weighted configuration has been evaluated
 are used, in both knowledge bases, so that the comparison is on the same
 datasets while the collection is incomplete.
 
-Run from the project root (about 40 minutes on one core)::
+Run from the project root (about 20 minutes on one core)::
 
     python benchmarks/meta_model_class_weights.py
 
