@@ -324,7 +324,7 @@ def _time_recommendation(task, kb, repeats=3):
         start = time.perf_counter()
         meta_features = selector._compute_meta_features(X, y, model)
         middle = time.perf_counter()
-        selector._rank(meta_features, model, n=5)
+        selector._rank(meta_features, model, y, n=5)
         end = time.perf_counter()
         features.append(middle - start)
         totals.append(end - start)

@@ -147,6 +147,32 @@ def test_conditional_hyperparameters():
                 assert ("width_2" in params) == (params["n_layers"] == 2)
 
 
+def test_class_weights_of_the_classification_families():
+    # Version 2 gave the classification trees the linear models' class weights;
+    # the regression space has none.
+    weighted = {"decision_tree", "random_forest", "extra_trees"}
+    weighted |= {"logistic_regression", "linear_svm", "rbf_svm"}
+    for family in SearchSpace("classification").families.values():
+        names = [hp.name for hp in family.hyperparameters]
+        assert ("class_weight" in names) == (family.name in weighted), family.name
+        if family.name in weighted:
+            assert family.defaults["class_weight"] is None
+    drawn = {
+        c["params"]["class_weight"]
+        for c in SearchSpace("classification", families=["random_forest"]).sample(
+            20, random_state=0
+        )
+    }
+    assert drawn == {None, "balanced"}
+    for family in SearchSpace("regression").families.values():
+        assert "class_weight" not in [hp.name for hp in family.hyperparameters]
+    space = SearchSpace("classification", families=["random_forest"])
+    model = space.build_estimator(
+        {"family": "random_forest", "params": {"class_weight": "balanced"}}
+    )
+    assert model.class_weight == "balanced"
+
+
 def test_config_id_is_a_hash_of_family_and_params():
     config = {"family": "knn", "params": {"p": 2, "n_neighbors": 5}}
     text = '{"family":"knn","params":{"n_neighbors":5,"p":2}}'

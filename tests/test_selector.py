@@ -129,6 +129,26 @@ def test_no_verification_takes_the_first(kb):
     assert selector.recommendations_["verified_score"].isna().all()
 
 
+def test_no_weighted_forest_for_labels_that_read_as_integers(kb):
+    # scikit-learn's forests cannot weigh string labels such as "4" (issue
+    # #34883): the selector recommends no weighted forest for such a target.
+    X, y = make_classification(120, 5, n_informative=3, n_classes=3, random_state=0)
+    labels = np.array(["4", "f", "r"], dtype=object)[y]
+    families = ["random_forest", "extra_trees", "decision_tree"]
+    selector = _selector(kb, families=families, n_verify=0)
+    weighted = selector.recommend(X, y, n=10_000)["params"].map(
+        lambda p: p.get("class_weight") == "balanced"
+    )
+    table = selector.recommend(X, labels, n=10_000)
+    is_forest = table["family"].isin(["random_forest", "extra_trees"])
+    assert weighted.any()
+    assert not table.loc[is_forest, "params"].map(lambda p: p["class_weight"]).any()
+    # Weighted decision trees handle such labels, and stay.
+    assert (table.loc[~is_forest, "params"].map(lambda p: p["class_weight"])).any()
+    first = selector.fit(X, labels)
+    assert set(first.classes_) == {"4", "f", "r"}
+
+
 def test_hyperband_verification(kb):
     X, y = load_iris(return_X_y=True)
     selector = _selector(kb, n_verify=3, verification="hyperband").fit(X, y)

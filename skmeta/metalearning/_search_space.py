@@ -37,8 +37,9 @@ from sklearn.utils import check_random_state
 TASKS = ("classification", "regression")
 
 # Bumped whenever a family, a range or a fixed setting changes, so that a knowledge
-# base records which space its configurations came from.
-SEARCH_SPACE_VERSION = 1
+# base records which space its configurations came from. Version 2 gave the
+# classification trees (decision tree, random forest, extra trees) class weights.
+SEARCH_SPACE_VERSION = 2
 
 # One-hot encoding keeps at most this many levels per categorical column (the rest
 # become "infrequent"), so that an identifier-like column cannot blow up the width.
@@ -150,7 +151,7 @@ def _forest_hps():
     )
 
 
-def _forest(cls, criterion_choices):
+def _forest(cls, criterion_choices, weighted=False):
     def build(params, random_state):
         return cls(
             n_estimators=100,
@@ -162,7 +163,16 @@ def _forest(cls, criterion_choices):
     hps = _forest_hps()
     if criterion_choices:
         hps = (_hp_cat("criterion", criterion_choices),) + hps
+    if weighted:
+        hps += (_class_weight(),)
     return build, hps
+
+
+def _class_weight():
+    # Balanced weights matter on imbalanced data scored by balanced accuracy; a
+    # tree heeds them only with leaves of several rows, which the leaf size's
+    # range covers (benchmarks/class_weight_pilot.py).
+    return _hp_cat("class_weight", (None, "balanced"))
 
 
 def _hgb_hps():
@@ -221,7 +231,7 @@ def _knn_hps():
     )
 
 
-def _tree_hps(criterion_choices):
+def _tree_hps(criterion_choices, weighted=False):
     hps = (
         _hp_int("max_depth", 2, 30, log=True),
         _hp_int("min_samples_leaf", 1, 50, log=True),
@@ -229,6 +239,8 @@ def _tree_hps(criterion_choices):
     )
     if criterion_choices:
         hps = (_hp_cat("criterion", criterion_choices),) + hps
+    if weighted:
+        hps += (_class_weight(),)
     return hps
 
 
@@ -266,9 +278,11 @@ _KNN_DEFAULTS = {"n_neighbors": 5, "weights": "uniform", "p": 2}
 
 
 def _classification_families():
-    rf_build, rf_hps = _forest(RandomForestClassifier, ("gini", "entropy"))
-    et_build, et_hps = _forest(ExtraTreesClassifier, ("gini", "entropy"))
-    cw = _hp_cat("class_weight", (None, "balanced"))
+    rf_build, rf_hps = _forest(
+        RandomForestClassifier, ("gini", "entropy"), weighted=True
+    )
+    et_build, et_hps = _forest(ExtraTreesClassifier, ("gini", "entropy"), weighted=True)
+    cw = _class_weight()
     return (
         ModelFamily(
             "logistic_regression",
@@ -310,12 +324,13 @@ def _classification_families():
             "decision_tree",
             "classification",
             _seeded(DecisionTreeClassifier),
-            _tree_hps(("gini", "entropy")),
+            _tree_hps(("gini", "entropy"), weighted=True),
             {
                 "criterion": "gini",
                 "max_depth": None,
                 "min_samples_leaf": 1,
                 "max_features": None,
+                "class_weight": None,
             },
             scale=False,
         ),
@@ -324,7 +339,12 @@ def _classification_families():
             "classification",
             rf_build,
             rf_hps,
-            {"criterion": "gini", **_FOREST_DEFAULTS, "max_features": "sqrt"},
+            {
+                "criterion": "gini",
+                **_FOREST_DEFAULTS,
+                "max_features": "sqrt",
+                "class_weight": None,
+            },
             scale=False,
         ),
         ModelFamily(
@@ -337,6 +357,7 @@ def _classification_families():
                 **_FOREST_DEFAULTS,
                 "bootstrap": False,
                 "max_features": "sqrt",
+                "class_weight": None,
             },
             scale=False,
         ),

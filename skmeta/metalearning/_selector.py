@@ -274,11 +274,16 @@ class MetaModelSelector(BaseEstimator):
             )
         return space
 
-    def _candidates(self, model):
-        """The candidate configurations of the allowed families, and their rows of
-        the model's precomputed encoding."""
+    def _candidates(self, model, y):
+        """The candidate configurations of the allowed families that can be fitted
+        on ``y``, and their rows of the model's precomputed encoding."""
         space = self._space()
-        keep = np.flatnonzero(np.isin(model.candidate_family_, list(space.families)))
+        allowed = np.isin(model.candidate_family_, list(space.families))
+        if _labels_read_as_integers(y):
+            allowed &= ~np.array(
+                [_is_weighted_forest(c) for c in model.candidates_], dtype=bool
+            )
+        keep = np.flatnonzero(allowed)
         if len(keep) == 0:
             raise ValueError(
                 f"The candidate space is empty: the knowledge base has no "
@@ -348,8 +353,8 @@ class MetaModelSelector(BaseEstimator):
                 values["nr_class"] = len(np.unique(y_used))
         return values.reindex(model.metafeatures_).astype(float)
 
-    def _rank(self, meta_features, model, n=None, with_estimators=True, diverse=False):
-        candidates, encoded = self._candidates(model)
+    def _rank(self, meta_features, model, y, n=None, diverse=False):
+        candidates, encoded = self._candidates(model, y)
         rows = meta_rows(meta_features, candidates, model.space_, encoded=encoded)
         predicted = model.predict(rows)
         order = np.argsort(-predicted.target, kind="stable")
@@ -364,10 +369,7 @@ class MetaModelSelector(BaseEstimator):
         frame = pd.DataFrame(
             {
                 "estimator": [
-                    model.space_.build_pipeline(c, random_state=seed)
-                    if with_estimators
-                    else None
-                    for c in chosen
+                    model.space_.build_pipeline(c, random_state=seed) for c in chosen
                 ],
                 "params": [dict(c["params"]) for c in chosen],
                 "family": [c["family"] for c in chosen],
@@ -379,14 +381,14 @@ class MetaModelSelector(BaseEstimator):
             frame["predicted_rank_score"] = predicted.target[order]
         return frame
 
-    def _verification_head(self, meta_features, model, n):
+    def _verification_head(self, meta_features, model, y, n):
         """The first ``n`` configurations in the order verification takes them.
 
         Each family's best-ranked first: the top of the ranking is often one
         family's near-identical configurations, and verifying near-twins chooses
         nothing (benchmarks/verification_rule.py measures both orders).
         """
-        return self._rank(meta_features, model, n=n, diverse=True)
+        return self._rank(meta_features, model, y, n=n, diverse=True)
 
     def _check_input(self, X, y, reset):
         """Validate ``X`` (and ``y``); ``reset=None`` records nothing on ``self``."""
@@ -450,8 +452,8 @@ class MetaModelSelector(BaseEstimator):
         model = self._meta_model()
         meta_features = self._compute_meta_features(X, y, model)
         if verification_order:
-            return self._verification_head(meta_features, model, n)
-        return self._rank(meta_features, model, n=n)
+            return self._verification_head(meta_features, model, y, n)
+        return self._rank(meta_features, model, y, n=n)
 
     def predict_performance(self, X, y, estimators):
         """Predict the score of given pipelines on ``(X, y)``, without training them.
@@ -605,7 +607,7 @@ class MetaModelSelector(BaseEstimator):
         model = self._meta_model()
         self.meta_features_ = self._compute_meta_features(X, y, model)
         n_top = max(_N_FALLBACK * self.n_verify, 5)
-        recommendations = self._verification_head(self.meta_features_, model, n_top)
+        recommendations = self._verification_head(self.meta_features_, model, y, n_top)
         recommendations["verified_score"] = np.nan
         best = 0
         if self.n_verify > 0 and self.verification == "hyperband":
@@ -758,6 +760,31 @@ def _unwrap(estimator):
     ):
         return _unwrap(estimator.regressor)
     return estimator
+
+
+def _labels_read_as_integers(y):
+    """Whether some string label of ``y`` reads as an integer (``"4"``).
+
+    scikit-learn's forests look balanced class weights up by ``int(label)`` for
+    such labels and fail (scikit-learn issue #34883, seen in 1.9): the selector
+    leaves weighted forests out for such a target rather than recommend pipelines
+    that cannot be fitted on it.
+    """
+    for label in pd.unique(np.asarray(y, dtype=object)):
+        if isinstance(label, str):
+            try:
+                int(label)
+            except ValueError:
+                continue
+            return True
+    return False
+
+
+def _is_weighted_forest(config):
+    return (
+        config["family"] in ("random_forest", "extra_trees")
+        and config["params"].get("class_weight") is not None
+    )
 
 
 def config_from_estimator(estimator, space):
