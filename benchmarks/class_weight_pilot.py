@@ -1,5 +1,9 @@
 """Would class weights in the tree families change what is best?
 
+This study ran on search-space version 1, before the weighted trees joined
+the shipped knowledge base (``migrate_knowledge_base_v2.py``); to rerun them,
+check out commit e4a44cd, where the shipped store is still version 1's.
+
 The classification search space gives its linear and SVM families
 ``class_weight`` (None or "balanced") and its tree families (decision tree,
 random forest, extra trees, histogram gradient boosting) none. On imbalanced

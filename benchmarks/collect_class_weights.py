@@ -1,5 +1,9 @@
 """Collect the knowledge base's tree configurations again, with class weights.
 
+This study ran on search-space version 1, before the weighted trees joined
+the shipped knowledge base (``migrate_knowledge_base_v2.py``); to rerun them,
+check out commit e4a44cd, where the shipped store is still version 1's.
+
 ``class_weight_pilot.py`` showed that weighted trees with leaves of some size
 match the best configuration on imbalanced datasets scored by balanced accuracy,
 where the unweighted trees of the search space predict the majority. This run

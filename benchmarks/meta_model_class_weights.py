@@ -1,5 +1,9 @@
 """Does the meta-model do better with class-weighted trees among the candidates?
 
+This study ran on search-space version 1, before the weighted trees joined
+the shipped knowledge base (``migrate_knowledge_base_v2.py``); to rerun them,
+check out commit e4a44cd, where the shipped store is still version 1's.
+
 ``collect_class_weights.py`` evaluates every tree configuration of the shipped
 classification store again with ``class_weight="balanced"``. This study adds
 those evaluations to the knowledge base, tells the meta-model which tree
