@@ -282,11 +282,18 @@ def meta_rows(metafeatures, configs, space, encoded=None):
     encoded = encoded.reset_index(drop=True)
     values = np.asarray(metafeatures, dtype=float)
     values = np.where(np.isfinite(values), values, np.nan)
-    block = pd.DataFrame(
-        np.repeat(values[None, :], len(configs), axis=0),
-        columns=[MF_PREFIX + str(name) for name in metafeatures.index],
+    # One float block: the meta-model's steps then read it without copying
+    # column blocks together (a ranking has tens of thousands of rows).
+    return pd.DataFrame(
+        np.hstack(
+            [
+                np.repeat(values[None, :], len(configs), axis=0),
+                encoded.to_numpy(dtype=float),
+            ]
+        ),
+        columns=[MF_PREFIX + str(name) for name in metafeatures.index]
+        + list(encoded.columns),
     )
-    return pd.concat([block, encoded], axis=1)
 
 
 def _distinct_rows(values):
@@ -627,7 +634,9 @@ class MetaModel:
             return Bunch(target=target, score=target, std=std)
         mf = rows[[MF_PREFIX + name for name in self.metafeatures_]]
         mf = _finite(mf.set_axis(self.metafeatures_, axis=1).astype(float))
-        low, high = self.range_.predict(mf).T
+        # A ranking's rows share one dataset: predict its range once.
+        first, inverse = _distinct_rows(mf.to_numpy(float))
+        low, high = self.range_.predict(mf.iloc[first]).T[:, inverse]
         span = np.maximum(high - low, 0.0)
         # A normalised prediction past 0 or 1 still ranks, but a score outside the
         # dataset's predicted range (e.g. an accuracy above 1) would mislead.
