@@ -135,11 +135,11 @@ def test_prepare_subsamples_stratified_and_drops_rare_classes():
     X_used, y_used, splits, record = prepare_dataset(dataset, 3, 500, seed=0)
     assert len(X_used) == 500 and record["subsampled"]
     assert record["dropped_classes"] == ["rare"]
-    # Class proportions are kept (700:298 of 998 rows).
-    assert abs(np.mean(y_used == "a") - 700 / 998) < 0.01
+    # Class proportions are kept (700:298 of 998 rows); labels are codes.
+    assert abs(np.mean(y_used == 0) - 700 / 998) < 0.01
     assert len(splits) == 3
     for _, test in splits:
-        assert set(y_used[test]) == {"a", "b"}
+        assert set(y_used[test]) == {0, 1}
     again = prepare_dataset(dataset, 3, 500, seed=0)
     assert again[0].equals(X_used)
 
@@ -172,7 +172,33 @@ def test_repeat_draws_other_folds_of_the_same_rows():
         for (_, a), (_, b) in zip(first[2], other[2], strict=True)
     )
     for _, test in other[2]:  # still stratified
-        assert abs(np.mean(other[1][test] == "a") - 0.6) < 0.01
+        assert abs(np.mean(other[1][test] == 0) - 0.6) < 0.01
+
+
+def test_prepare_codes_labels_after_the_splits():
+    """Labels become codes in sorted order; the splits are the labels' own, and a
+    weighted forest, which scikit-learn#34883 breaks on string labels reading as
+    integers ("4"), is evaluated rather than recorded as an error."""
+    rng = np.random.RandomState(0)
+    labels = np.array(["4", "f", "r"], dtype=object)[rng.randint(0, 3, 90)]
+    X = pd.DataFrame({"x": rng.randn(90), "z": rng.randn(90)})
+    dataset = Dataset(
+        "frame/t", "t", "classification", "dataframe", "t", X, pd.Series(labels)
+    )
+    _, y_used, splits, record = prepare_dataset(dataset, 3, None, seed=0)
+    assert np.array_equal(y_used, np.searchsorted(["4", "f", "r"], labels))
+    expected = StratifiedKFold(3, shuffle=True, random_state=record["dataset_seed"])
+    for (_, test), (_, test_labels) in zip(
+        splits, expected.split(X, labels), strict=True
+    ):
+        assert np.array_equal(test, test_labels)
+    from sklearn.model_selection import cross_val_score
+
+    forest = SearchSpace("classification").build_pipeline(
+        {"family": "random_forest", "params": {"class_weight": "balanced"}}
+    )
+    scores = cross_val_score(forest, X, y_used, cv=splits, error_score="raise")
+    assert np.all(np.isfinite(scores))
 
 
 def test_repeat_store_measures_the_same_configurations(tmp_path, toy_sources):
