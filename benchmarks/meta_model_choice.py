@@ -18,10 +18,15 @@ datasets (5 and 10); a blend is a weighted mean of its members' predictions
 booster with the neighbours at shares 1/3, 1/2 and 2/3, the forest with the
 neighbours, the forest with the booster, and all three alike.
 
-Run from the project root (about 16 minutes per assignment on one core; the
-assignments run in ``--n-jobs`` processes)::
+Two lighter forests (50 trees; 50 trees with leaves of 5 rows on half the rows)
+are scored only when named, with ``--candidates``.
+
+Run from the project root (classification: 17 to 20 minutes per assignment and
+process; the assignments run in ``--n-jobs`` processes)::
 
     python benchmarks/meta_model_choice.py --task classification --n-jobs 2
+    python benchmarks/meta_model_choice.py --targets raw --candidates \
+        "booster + neighbours 10 (1/2)" "forest, 50 trees + booster + neighbours 10"
 
 Writes ``benchmarks/meta_model/choice_<task>.csv``.
 """
@@ -34,7 +39,6 @@ import pandas as pd
 from joblib import Parallel, delayed
 from meta_model_fold_noise import fold_assignments
 from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
-from sklearn.base import clone
 from sklearn.ensemble import RandomForestRegressor
 from threadpoolctl import threadpool_limits
 
@@ -116,7 +120,7 @@ def _predictions(meta, folds, targets, members):
         X_train, X_test = meta.X.iloc[train], meta.X.iloc[test]
         for target, y in targets.items():
             for member in members:
-                fitted = clone(MEMBERS[member]()).fit(X_train, y[train])
+                fitted = MEMBERS[member]().fit(X_train, y[train])
                 out[target, member][test] = fitted.predict(X_test)
         single_best[test] = single_best_for(meta, train, test)
     return out, single_best
