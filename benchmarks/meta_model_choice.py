@@ -26,9 +26,11 @@ process; the assignments run in ``--n-jobs`` processes)::
 
     python benchmarks/meta_model_choice.py --task classification --n-jobs 2
     python benchmarks/meta_model_choice.py --targets raw --candidates \
-        "booster + neighbours 10 (1/2)" "forest, 50 trees + booster + neighbours 10"
+        "booster + neighbours 10 (1/2)" "forest, 50 trees + booster + neighbours 10" \
+        --out benchmarks/meta_model/choice_classification_forest50.csv
 
-Writes ``benchmarks/meta_model/choice_<task>.csv``.
+Writes ``benchmarks/meta_model/choice_<task>.csv`` unless ``--out`` says
+otherwise.
 """
 
 import argparse
