@@ -41,7 +41,6 @@ import pandas as pd
 from joblib import Parallel, delayed
 from meta_model_fold_noise import fold_assignments
 from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
-from sklearn.ensemble import RandomForestRegressor
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
@@ -62,14 +61,9 @@ MEMBERS = {
     "forest, 50 trees": lambda: make_meta_regressor("random_forest").set_params(
         n_estimators=50
     ),
-    # A quarter of the forest's training cost and a sixth of its memory.
-    "light forest": lambda: RandomForestRegressor(
-        n_estimators=50,
-        min_samples_leaf=5,
-        max_features=0.3,
-        max_samples=0.5,
-        n_jobs=1,
-        random_state=0,
+    # Fewer and shallower trees, each on half the rows.
+    "light forest": lambda: make_meta_regressor("random_forest").set_params(
+        n_estimators=50, min_samples_leaf=5, max_samples=0.5
     ),
     "neighbours 5": lambda: NearestDatasetsRegressor(5),
     "neighbours 10": lambda: NearestDatasetsRegressor(10),
