@@ -1,15 +1,15 @@
 """Which meta-regressor, blend and target, chosen again on search-space version 2?
 
-The default meta-model (the "blend": gradient boosting and the 10 nearest
-datasets, half each, learning the normalised score) was chosen on version 1's
-knowledge base. On version 2 (class weights for the trees), the study's
-10-fold comparison put the random forest level with it (median Spearman 0.686
-against 0.671, mean top-1 regret 0.141 against 0.142), and the nested choice
-picked the raw target in 8 of 10 folds. Single 10-fold figures differ between
-assignments of the near-duplicate groups to folds by as much as these
-differences (``meta_model_fold_noise.py``), so this study scores every
-candidate under the study's folds and ``--repeats`` shuffled assignments and
-compares means over the assignments.
+The classification meta-model that was the default until this study (the
+"blend": gradient boosting and the 10 nearest datasets, half each, learning the
+normalised score) was chosen on version 1's knowledge base. On version 2 (class
+weights for the trees), the study's 10-fold comparison put the random forest
+level with it (median Spearman 0.686 against 0.671, mean top-1 regret 0.141
+against 0.142), and the nested choice picked the raw target in 8 of 10 folds.
+Single 10-fold figures differ between assignments of the near-duplicate groups
+to folds by as much as these differences (``meta_model_fold_noise.py``), so this
+study scores every candidate under the study's folds and ``--repeats`` shuffled
+assignments and compares means over the assignments.
 
 For each assignment and target (normalised, raw), the out-of-fold predictions of
 four members are computed once: the booster, the random forest and the nearest
@@ -19,7 +19,9 @@ booster with the neighbours at shares 1/3, 1/2 and 2/3, the forest with the
 neighbours, the forest with the booster, and all three alike.
 
 Two lighter forests (50 trees; 50 trees with leaves of 5 rows on half the rows)
-are scored only when named, with ``--candidates``.
+are scored only when named, with ``--candidates``. The three members with the
+50-tree forest, a third each, learning the raw score, became the classification
+default (``make_meta_regressor("blend", task="classification")``).
 
 Run from the project root (classification: 17 to 20 minutes per assignment and
 process; the assignments run in ``--n-jobs`` processes)::
@@ -45,6 +47,8 @@ from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_model import (
+    BLEND_FOREST_TREES,
+    BLEND_FOREST_WEIGHTS,
     BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
@@ -187,7 +191,8 @@ def main(argv=None):
     frame.to_csv(out, index=False)
     print(
         f"shipped: {DEFAULT_META_REGRESSOR} ({BLEND_NEAREST_NEIGHBOURS[task]} "
-        f"neighbours at share {BLEND_NEAREST_WEIGHTS[task]:.3f}), "
+        f"neighbours at share {BLEND_NEAREST_WEIGHTS[task]:.3f}, a forest of "
+        f"{BLEND_FOREST_TREES} trees at {BLEND_FOREST_WEIGHTS[task]:.3f}), "
         f"target {DEFAULT_TARGETS[task]}"
     )
     print(frame[frame["folds"] == "all: mean"].to_string(index=False))

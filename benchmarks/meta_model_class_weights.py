@@ -43,17 +43,21 @@ import numpy as np
 import pandas as pd
 from collect_class_weights import FAMILIES, planned
 from meta_model_fold_noise import fold_assignments
-from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
+from meta_model_variants import (
+    GOAL_COLUMNS,
+    OUT,
+    TWO_MEMBER_BLEND,
+    _metrics,
+    single_best_for,
+    two_member_blend,
+)
 from sklearn.base import clone
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_model import (
-    DEFAULT_META_REGRESSOR,
-    DEFAULT_TARGETS,
     build_meta_dataset,
-    make_meta_regressor,
 )
 from skmeta.metalearning._selector import family_diverse_order
 
@@ -97,7 +101,8 @@ def _print_best_moves(experiments, weighted, datasets):
 
 
 def blend_out_of_fold(meta, folds):
-    """Out-of-fold predictions of the shipped blend and of its two parts, and
+    """Out-of-fold predictions of the two-member blend (the default when the pilot
+    ran; ``TWO_MEMBER_BLEND``) and of its parts, and
     the single best configuration's scores (see :func:`single_best_for`).
 
     Returns
@@ -106,9 +111,9 @@ def blend_out_of_fold(meta, folds):
         ``"blend"``, ``"gradient_boosting"`` and ``"nearest_datasets"``.
     single_best : ndarray
     """
-    assert DEFAULT_META_REGRESSOR == "blend" and DEFAULT_TARGETS[TASK] == "normalised"
-    y = np.asarray(meta.normalised, float)
-    model = make_meta_regressor("blend", task=TASK)
+    target, weight = TWO_MEMBER_BLEND[TASK]
+    y = np.asarray(getattr(meta, target), float)
+    model = two_member_blend(TASK, weight)
     names = [name for name, _ in model.estimators]
     predictions = {name: np.full(len(y), np.nan) for name in ["blend", *names]}
     single_best = np.full(len(y), np.nan)

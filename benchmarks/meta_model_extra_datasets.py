@@ -38,8 +38,13 @@ import argparse
 import numpy as np
 import pandas as pd
 from meta_model_study import _choose_blend, _members
-from meta_model_variants import OUT, _metrics, single_best_for, write_table
-from sklearn.base import clone
+from meta_model_variants import (
+    OUT,
+    _metrics,
+    single_best_for,
+    two_member_blend,
+    write_table,
+)
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
@@ -51,7 +56,6 @@ from skmeta.metalearning._meta_evaluation import (
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_NEIGHBOURS,
     build_meta_dataset,
-    make_meta_regressor,
 )
 
 # The blend's target and nearest datasets' weight as shipped with the PMLB
@@ -82,10 +86,7 @@ def _union(first, second):
 
 def _fit_predict(meta, train, test, y, task):
     weight = BEFORE[task][1]
-    blend = make_meta_regressor("blend", task=task).set_params(
-        weights=[1 - weight, weight]
-    )
-    model = clone(blend).fit(meta.X.iloc[train], y[train])
+    model = two_member_blend(task, weight).fit(meta.X.iloc[train], y[train])
     return model.predict(meta.X.iloc[test])
 
 

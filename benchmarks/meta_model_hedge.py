@@ -31,10 +31,11 @@ import time
 
 import numpy as np
 import pandas as pd
-from meta_model_study import BLEND_WEIGHTS, _regrets
+from meta_model_study import BLEND_SHARES, _regrets
 from meta_model_variants import (
     GOAL_COLUMNS,
     OUT,
+    TWO_MEMBER_BLEND,
     _metrics,
     single_best_scores,
     write_table,
@@ -46,13 +47,13 @@ from threadpoolctl import threadpool_limits
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHTS,
-    DEFAULT_TARGETS,
     build_meta_dataset,
     make_meta_regressor,
 )
 
 RAW_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+# The nearest datasets' shares of the study's blends without a forest.
+BLEND_WEIGHTS = tuple(nearest for forest, nearest in BLEND_SHARES if forest == 0)
 MEMBERS = ("gradient_boosting", "nearest_datasets")
 
 
@@ -115,7 +116,8 @@ def _out_of_fold(meta, folds, rows=None):
 
 def hedge(meta, folds, single_best, task):
     members = _out_of_fold(meta, folds)
-    shipped = 1.0 if DEFAULT_TARGETS[task] == "raw" else 0.0
+    target, weight = TWO_MEMBER_BLEND[task]
+    shipped = 1.0 if target == "raw" else 0.0
     return [
         {
             "task": task,
@@ -123,7 +125,7 @@ def hedge(meta, folds, single_best, task):
             + (" (shipped)" if share == shipped else ""),
             **_metrics(
                 meta,
-                _combine(members, share, BLEND_NEAREST_WEIGHTS[task]),
+                _combine(members, share, weight),
                 single_best,
             ),
         }
@@ -133,7 +135,7 @@ def hedge(meta, folds, single_best, task):
 
 def row_weights(meta, folds, single_best, task):
     y = np.asarray(
-        meta.normalised if DEFAULT_TARGETS[task] == "normalised" else meta.raw,
+        meta.normalised if TWO_MEMBER_BLEND[task][0] == "normalised" else meta.raw,
         dtype=float,
     )
     datasets = pd.Series(meta.dataset_id)
@@ -163,7 +165,7 @@ def row_weights(meta, folds, single_best, task):
                 histgradientboostingregressor__sample_weight=weights[train],
             )
             boosting[test] = model.predict(meta.X.iloc[test])
-        weight = BLEND_NEAREST_WEIGHTS[task]
+        weight = TWO_MEMBER_BLEND[task][1]
         predicted = (1 - weight) * boosting + weight * nearest
         records.append(
             {

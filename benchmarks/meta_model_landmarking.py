@@ -42,7 +42,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from meta_model_fold_noise import fold_assignments
-from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
+from meta_model_variants import (
+    GOAL_COLUMNS,
+    OUT,
+    TWO_MEMBER_BLEND,
+    _metrics,
+    single_best_for,
+)
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.utils import Bunch
@@ -54,8 +60,6 @@ from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._collector import prepare_dataset
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_NEIGHBOURS,
-    BLEND_NEAREST_WEIGHTS,
-    DEFAULT_TARGETS,
     METAFEATURE_GROUPS,
     NearestDatasetsRegressor,
     build_meta_dataset,
@@ -144,7 +148,7 @@ def _predictions(metas, folds, task):
     """Out-of-fold predictions of the blend's two members reading each meta-dataset
     of ``metas``, and of the single best configuration."""
     first = next(iter(metas.values()))
-    target = DEFAULT_TARGETS[task]
+    target = TWO_MEMBER_BLEND[task][0]
     y = np.asarray(first.normalised if target == "normalised" else first.raw, float)
     booster = make_meta_regressor("gradient_boosting")
     out = {
@@ -199,7 +203,7 @@ def main(argv=None):
     for meta in metas.values():  # the same rows, in the same order
         assert (meta.config_id == metas["without"].config_id).all()
     assignments = fold_assignments(metas["without"], args.n_splits, args.repeats)
-    weight = BLEND_NEAREST_WEIGHTS[task]
+    weight = TWO_MEMBER_BLEND[task][1]
     records = []
     for folds_name, folds in assignments.items():
         start = time.perf_counter()

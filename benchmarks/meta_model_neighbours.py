@@ -35,15 +35,19 @@ import time
 import numpy as np
 import pandas as pd
 from meta_model_fold_noise import fold_assignments
-from meta_model_variants import GOAL_COLUMNS, OUT, _metrics, single_best_for
+from meta_model_variants import (
+    GOAL_COLUMNS,
+    OUT,
+    TWO_MEMBER_BLEND,
+    _metrics,
+    single_best_for,
+)
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_model import (
     BLEND_NEAREST_NEIGHBOURS,
-    BLEND_NEAREST_WEIGHTS,
-    DEFAULT_TARGETS,
     NearestDatasetsRegressor,
     _distinct_rows,
     build_meta_dataset,
@@ -141,7 +145,7 @@ def main(argv=None):
     threadpool_limits(1)
     task = args.task
     meta = build_meta_dataset(load_knowledge_base(task), task)
-    target = DEFAULT_TARGETS[task]
+    target = TWO_MEMBER_BLEND[task][0]
     y = np.asarray(meta.normalised if target == "normalised" else meta.raw, float)
     assignments = fold_assignments(meta, args.n_splits, args.repeats)
     records = []
@@ -173,8 +177,8 @@ def main(argv=None):
     out = args.out or OUT / f"neighbours_{task}.csv"
     frame.to_csv(out, index=False)
     print(
-        f"shipped: {BLEND_NEAREST_NEIGHBOURS[task]} neighbours at weight "
-        f"{BLEND_NEAREST_WEIGHTS[task]:.3f}"
+        f"the two-member blend: {BLEND_NEAREST_NEIGHBOURS[task]} neighbours at "
+        f"weight {TWO_MEMBER_BLEND[task][1]:.3f}"
     )
     print(frame[frame["folds"] == "mean"].to_string(index=False))
 

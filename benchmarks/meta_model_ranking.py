@@ -33,20 +33,19 @@ import numpy as np
 from lightgbm import LGBMRanker, LGBMRegressor
 from meta_model_variants import (
     OUT,
+    TWO_MEMBER_BLEND,
     _metrics,
     per_dataset_minmax,
     single_best_scores,
+    two_member_blend,
     write_table,
 )
-from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
 from skmeta.metalearning._meta_evaluation import dataset_folds
 from skmeta.metalearning._meta_model import (
-    BLEND_NEAREST_WEIGHTS,
     build_meta_dataset,
-    make_meta_regressor,
 )
 
 # The shipped booster's trees, in LightGBM's words.
@@ -114,7 +113,7 @@ def main(argv=None):
     shipped = np.full(len(y), np.nan)
     start = time.perf_counter()
     for train, test in folds:
-        blend = clone(make_meta_regressor("blend", task=task)).fit(
+        blend = two_member_blend(task, TWO_MEMBER_BLEND[task][1]).fit(
             meta.X.iloc[train], y[train]
         )
         shipped[test] = blend.predict(meta.X.iloc[test])
@@ -141,7 +140,7 @@ def main(argv=None):
         records.append({"variant": name, **_metrics(meta, predicted, single_best)})
         if kind != "regressor":
             predicted = per_dataset_minmax(predicted, meta.dataset_id)
-        w = BLEND_NEAREST_WEIGHTS[task]
+        w = TWO_MEMBER_BLEND[task][1]
         blended = (1 - w) * predicted + w * nearest
         records.append(
             {"variant": name + " + nearest", **_metrics(meta, blended, single_best)}

@@ -5,12 +5,13 @@ a random forest, gradient boosting, k-nearest datasets and an MLP, each learning
 raw score or the score normalised per dataset, by leave-one-group-out (each group of
 near-duplicate datasets held out in turn; ``--n-splits N`` for grouped N-fold when
 time is short), next to the baselines of ``evaluate_meta_model``.
-The default "blend" (gradient boosting averaged with the nearest datasets) has
-two settings besides the number of neighbours (fixed per task by
-``meta_model_neighbours.py``): the target and the nearest datasets' weight. They
-are chosen by grouped cross-validation inside each training fold (nested, so no
-test dataset informs them; by median regret, the goals' statistic), and once
-more on every dataset for comparison with the shipped default. It then times a
+The default "blend" (gradient boosting averaged with a random forest and the
+nearest datasets) has two settings besides the number of neighbours (fixed per
+task by ``meta_model_neighbours.py``) and the forest's size: the target and the
+members' shares (``BLEND_SHARES``). They are chosen by grouped cross-validation
+inside each training fold (nested, so no test dataset informs them; by median
+regret, the goals' statistic), and once more on every dataset for comparison
+with the shipped default. It then times a
 recommendation on a 10,000 x 50 dataset and writes tables, plots and a JSON of
 the headline figures.
 
@@ -52,6 +53,8 @@ from skmeta.metalearning._meta_evaluation import (
     out_of_fold_predictions,
 )
 from skmeta.metalearning._meta_model import (
+    BLEND_FOREST_TREES,
+    BLEND_FOREST_WEIGHTS,
     BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
@@ -75,9 +78,24 @@ HEADLINE = [
     "closed_gap_of_means",
 ]
 
-# The nearest datasets' weights the nested selection of the blend chooses among;
-# 0 is gradient boosting alone.
-BLEND_WEIGHTS = (0.0, 1 / 3, 1 / 2, 2 / 3, 3 / 4)
+# The blends the nested selection chooses among, as (forest share, nearest
+# datasets' share), the booster having the rest: the booster alone, the booster
+# with the nearest datasets, the booster with the forest, and the three alike
+# (the candidates of meta_model_choice.py, whose winner was the last).
+BLEND_SHARES = (
+    (0.0, 0.0),
+    (0.0, 1 / 3),
+    (0.0, 1 / 2),
+    (0.0, 2 / 3),
+    (0.0, 3 / 4),
+    (1 / 2, 0.0),
+    (1 / 3, 1 / 3),
+)
+
+
+def _shares(forest, nearest):
+    """A blend's name in the study's output: its forest and nearest shares."""
+    return f"{forest:.2f}/{nearest:.2f}"
 
 
 def _missing_metafeatures(kb, task, pmlb, cache):
@@ -142,14 +160,25 @@ def _missing_metafeatures(kb, task, pmlb, cache):
 
 
 def _members(meta, train, test, target, n_neighbors):
-    """Predictions of the blend's two members for ``test``, trained on ``train``
-    to learn ``target`` ("normalised" or "raw"), the nearest datasets reading
-    ``n_neighbors`` of them."""
+    """Predictions of the blend's three members (booster, forest, nearest datasets)
+    for ``test``, trained on ``train`` to learn ``target`` ("normalised" or
+    "raw"), the nearest datasets reading ``n_neighbors`` of them."""
     y = meta.normalised if target == "normalised" else meta.raw
     X_train, X_test = meta.X.iloc[train], meta.X.iloc[test]
-    boosting = make_meta_regressor("gradient_boosting").fit(X_train, y[train])
-    nearest = NearestDatasetsRegressor(n_neighbors).fit(X_train, y[train])
-    return boosting.predict(X_test), nearest.predict(X_test)
+    members = (
+        make_meta_regressor("gradient_boosting"),
+        make_meta_regressor("random_forest").set_params(
+            n_estimators=BLEND_FOREST_TREES
+        ),
+        NearestDatasetsRegressor(n_neighbors),
+    )
+    return np.stack([m.fit(X_train, y[train]).predict(X_test) for m in members])
+
+
+def _blend(members, forest, nearest):
+    """The blend of the members' predictions at these shares."""
+    boosting, trees, neighbours = members
+    return (1 - forest - nearest) * boosting + forest * trees + nearest * neighbours
 
 
 def _regrets(meta, rows, predicted):
@@ -164,45 +193,53 @@ def _regrets(meta, rows, predicted):
 
 
 def _choose_blend(meta, rows, n_splits, n_neighbors):
-    """The target and blend weight with the lowest median normalised regret (the
-    goals' statistic; ties: the lower mean, then the smaller weight) by grouped
-    ``n_splits``-fold CV on ``rows`` alone; and every pair's median and mean
-    regret, keyed ``"target/weight"``."""
+    """The target and shares with the lowest median normalised regret (the goals'
+    statistic; ties: the lower mean, then the earlier, simpler blend of
+    ``BLEND_SHARES``) by grouped ``n_splits``-fold CV on ``rows`` alone; and every
+    setting's median and mean regret, keyed ``"target/forest/nearest"``."""
     scores = {}
     cv = GroupKFold(n_splits)
     splits = list(cv.split(rows, groups=meta.group_id[rows]))
     for target in TARGETS:
-        boosting = np.full(len(rows), np.nan)
-        nearest = np.full(len(rows), np.nan)
+        members = np.full((3, len(rows)), np.nan)
         for inner_train, inner_test in splits:
-            boosting[inner_test], nearest[inner_test] = _members(
+            members[:, inner_test] = _members(
                 meta, rows[inner_train], rows[inner_test], target, n_neighbors
             )
-        for w in BLEND_WEIGHTS:
-            regrets = _regrets(meta, rows, (1 - w) * boosting + w * nearest)
-            scores[(target, w)] = (np.median(regrets), np.mean(regrets))
+        for position, shares in enumerate(BLEND_SHARES):
+            regrets = _regrets(meta, rows, _blend(members, *shares))
+            scores[(target, shares)] = (
+                np.median(regrets),
+                np.mean(regrets),
+                position,
+            )
     best = min(
         scores,
-        key=lambda key: (round(scores[key][0], 6), round(scores[key][1], 6), key[1]),
+        key=lambda key: (
+            round(scores[key][0], 6),
+            round(scores[key][1], 6),
+            scores[key][2],
+        ),
     )
     return best, {
-        f"{t}/{w:.2f}": [round(float(v), 5) for v in scores[(t, w)]]
-        for (t, w) in scores
+        f"{t}/{_shares(*shares)}": [round(float(v), 5) for v in scores[(t, shares)][:2]]
+        for (t, shares) in scores
     }
 
 
 def _nested_blend(meta, folds, inner_splits, n_neighbors):
-    """Out-of-fold predictions of the blend whose target and weight are chosen,
+    """Out-of-fold predictions of the blend whose target and shares are chosen,
     in each training fold, by grouped CV on that fold's datasets only."""
     predicted = np.full(len(meta.raw), np.nan)
     chosen = []
     for i, (train, test) in enumerate(folds):
-        (target, weight), _ = _choose_blend(meta, train, inner_splits, n_neighbors)
-        boosting, nearest = _members(meta, train, test, target, n_neighbors)
-        predicted[test] = (1 - weight) * boosting + weight * nearest
-        chosen.append(f"{target}/{weight:.2f}")
+        (target, shares), _ = _choose_blend(meta, train, inner_splits, n_neighbors)
+        members = _members(meta, train, test, target, n_neighbors)
+        predicted[test] = _blend(members, *shares)
+        chosen.append(f"{target}/{_shares(*shares)}")
         print(
-            f"  nested fold {i + 1}/{len(folds)}: {target}, weight {weight:.2f}",
+            f"  nested fold {i + 1}/{len(folds)}: {target}, forest/nearest shares "
+            f"{_shares(*shares)}",
             flush=True,
         )
     return predicted, chosen
@@ -488,21 +525,23 @@ def run_task(task, args, out):
     print(f"  best: {best['meta_regressor']} / {best['target']}", flush=True)
 
     # The 3-fold choice on every dataset, for comparison with the shipped setting
-    # (chosen over five fold assignments by meta_model_neighbours.py); the nested
-    # run below is the honest estimate of choosing target and weight this way.
+    # (chosen over five or six fold assignments by meta_model_neighbours.py and
+    # meta_model_choice.py); the nested
+    # run below is the honest estimate of choosing target and shares this way.
     everywhere = np.arange(len(meta.raw))
     n_neighbors = BLEND_NEAREST_NEIGHBOURS[task]
-    (target, weight), weight_regrets = _choose_blend(
+    (target, shares), share_regrets = _choose_blend(
         meta, everywhere, args.inner_splits, n_neighbors
     )
+    shipped = _shares(BLEND_FOREST_WEIGHTS[task], BLEND_NEAREST_WEIGHTS[task])
     print(
         f"  blend ({n_neighbors} neighbours) chosen on all datasets: {target}, "
-        f"weight {weight:.2f} (shipped: {DEFAULT_TARGETS[task]}, "
-        f"{BLEND_NEAREST_WEIGHTS[task]:.2f}); inner regrets (median, mean) "
-        + ", ".join(f"{key}: {r}" for key, r in weight_regrets.items()),
+        f"forest/nearest shares {_shares(*shares)} (shipped: "
+        f"{DEFAULT_TARGETS[task]}, {shipped}); inner regrets (median, mean) "
+        + ", ".join(f"{key}: {r}" for key, r in share_regrets.items()),
         flush=True,
     )
-    nested, nested_weights = _nested_blend(meta, folds, args.inner_splits, n_neighbors)
+    nested, nested_shares = _nested_blend(meta, folds, args.inner_splits, n_neighbors)
 
     result = evaluate_meta_model(
         task=task,
@@ -554,10 +593,11 @@ def run_task(task, args, out):
         "default_meta_regressor": DEFAULT_META_REGRESSOR,
         "target_shipped": DEFAULT_TARGETS[task],
         "blend_weight_shipped": BLEND_NEAREST_WEIGHTS[task],
+        "blend_forest_weight_shipped": BLEND_FOREST_WEIGHTS[task],
         "blend_neighbours_shipped": BLEND_NEAREST_NEIGHBOURS[task],
-        "blend_chosen_on_all_datasets": f"{target}/{weight:.2f}",
-        "blend_inner_regrets": weight_regrets,
-        "blend_nested": nested_weights,
+        "blend_chosen_on_all_datasets": f"{target}/{_shares(*shares)}",
+        "blend_inner_regrets": share_regrets,
+        "blend_nested": nested_shares,
         "best_meta_regressor": f"{best['meta_regressor']}/{best['target']}",
         "meta_model_nested": {m: float(figures[m]) for m in HEADLINE},
         "meta_model": {m: float(result.summary.loc["meta_model", m]) for m in HEADLINE},
@@ -590,10 +630,10 @@ def run_task(task, args, out):
         f"{headline['protocol']}\n\n"
         f"Meta-regressors ({headline['comparison_protocol']}):\n\n"
         + _markdown(comparison[["meta_regressor", "target", *HEADLINE[:5]]])
-        + "\n\nDefault meta-model (meta_model_nested: target and blend weight "
+        + "\n\nDefault meta-model (meta_model_nested: target and blend shares "
         f"chosen by {headline['inner_protocol']} inside each training fold; "
         "meta_model: the "
-        "shipped target and weight) and baselines:\n\n" + _markdown(table) + "\n",
+        "shipped target and shares) and baselines:\n\n" + _markdown(table) + "\n",
         encoding="utf-8",
     )
     return headline
@@ -630,7 +670,8 @@ def main(argv=None):
         "--inner-splits",
         type=int,
         default=3,
-        help="grouped folds that choose the blend weight inside a training fold (3)",
+        help="grouped folds that choose the blend's target and shares inside a "
+        "training fold (3)",
     )
     parser.add_argument("--k", type=int, default=5, help="k of regret@k (5)")
     parser.add_argument(

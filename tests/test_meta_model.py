@@ -7,6 +7,8 @@ from sklearn.base import clone
 
 from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
 from skmeta.metalearning._meta_model import (
+    BLEND_FOREST_TREES,
+    BLEND_FOREST_WEIGHTS,
     BLEND_NEAREST_NEIGHBOURS,
     BLEND_NEAREST_WEIGHTS,
     DEFAULT_META_REGRESSOR,
@@ -70,22 +72,41 @@ def test_nearest_datasets_match_on_the_family_hyperparameters():
     assert model.predict(query) == pytest.approx([0.7, 0.7, 0.3])
 
 
-def test_blend_is_the_weighted_mean_of_its_members(tmp_path):
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_blend_is_the_weighted_mean_of_its_members(tmp_path, task):
     from skmeta.metalearning import load_knowledge_base
 
-    path = make_toy_knowledge_base(tmp_path / "regression", "regression")
-    meta = build_meta_dataset(load_knowledge_base("regression", path), "regression")
+    path = make_toy_knowledge_base(tmp_path / task, task)
+    meta = build_meta_dataset(load_knowledge_base(task, path), task)
     train = meta.dataset_id != meta.dataset_id[0]
     X, y = meta.X[train], meta.normalised[train]
-    blend = make_meta_regressor("blend", task="regression").fit(X, y)
-    boosting = make_meta_regressor("gradient_boosting").fit(X, y)
-    nearest = NearestDatasetsRegressor(BLEND_NEAREST_NEIGHBOURS["regression"])
-    nearest = nearest.fit(X, y)
+    blend = make_meta_regressor("blend", task=task).fit(X, y)
+    members = {
+        "gradient_boosting": make_meta_regressor("gradient_boosting"),
+        "random_forest": make_meta_regressor("random_forest").set_params(
+            n_estimators=BLEND_FOREST_TREES
+        ),
+        "nearest_datasets": NearestDatasetsRegressor(BLEND_NEAREST_NEIGHBOURS[task]),
+    }
+    shares = {
+        "random_forest": BLEND_FOREST_WEIGHTS[task],
+        "nearest_datasets": BLEND_NEAREST_WEIGHTS[task],
+    }
+    shares["gradient_boosting"] = 1 - sum(shares.values())
     test = meta.X[~train]
-    weight = BLEND_NEAREST_WEIGHTS["regression"]
-    expected = (1 - weight) * boosting.predict(test) + weight * nearest.predict(test)
+    expected = sum(
+        shares[name] * member.fit(X, y).predict(test)
+        for name, member in members.items()
+    )
     assert blend.predict(test) == pytest.approx(expected)
+    # A member without a share is not trained.
+    assert [name for name, _ in blend.estimators] == [
+        name for name in members if shares[name] > 0
+    ]
     assert DEFAULT_META_REGRESSOR in META_REGRESSORS
+
+
+def test_blend_needs_its_task():
     # The weights were chosen per task: the blend needs to know which.
     with pytest.raises(ValueError, match="pass task='classification' or"):
         make_meta_regressor("blend")
@@ -113,6 +134,15 @@ def test_reported_score_stays_in_the_predicted_range(tmp_path):
     assert (above.score >= below.score).all()
     assert above.score.max() <= meta.raw.max() + 1e-9
     assert below.score.min() >= meta.raw.min() - 1e-9
+    # A raw prediction ranks as predicted but is reported within the measured
+    # scores' range (no balanced accuracy of 1.5).
+    raw = MetaModel(make_meta_regressor("linear"), target="raw").fit(meta)
+    raw.regressor_ = _Constant(1.5)
+    above = raw.predict(rows)
+    assert (above.target == 1.5).all()
+    assert (above.score == meta.raw.max()).all()
+    raw.regressor_ = _Constant(-0.5)
+    assert (raw.predict(rows).score == meta.raw.min()).all()
 
 
 class _Constant:

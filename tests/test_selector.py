@@ -198,17 +198,23 @@ def test_auto_target_is_the_studys_choice_per_task(kb, task):
     X, y = (load_iris if task == "classification" else load_diabetes)(return_X_y=True)
     selector = _selector(kb, task=task)
     assert selector.target == "auto"
-    # The study chose the normalised score for both tasks.
+    # The study chose the raw score for classification, the normalised one for
+    # regression.
+    chosen = {"classification": "raw", "regression": "normalised"}[task]
     auto = selector._meta_model()
-    assert auto is selector.set_params(target="normalised")._meta_model()
-    assert auto.target == "normalised"
-    table = selector.recommend(X, y, n=10)
-    assert "predicted_rank_score" in table
-    assert table["predicted_rank_score"].is_monotonic_decreasing
-    # A raw-score meta-model's table is ordered by the predicted score itself.
-    table = selector.set_params(target="raw").recommend(X, y, n=10)
-    assert "predicted_rank_score" not in table
-    assert table["predicted_score"].is_monotonic_decreasing
+    assert auto is selector.set_params(target=chosen)._meta_model()
+    assert auto.target == chosen
+    for target in ("normalised", "raw"):
+        table = selector.set_params(target=target).recommend(X, y, n=10)
+        assert table["predicted_rank_score"].is_monotonic_decreasing
+        # A raw prediction is the score, bounded to the measured range.
+        assert table["predicted_score"].is_monotonic_decreasing
+        if target == "raw":
+            low, high = selector._meta_model().score_range_
+            np.testing.assert_allclose(
+                table["predicted_score"],
+                table["predicted_rank_score"].clip(low, high),
+            )
     with pytest.raises(ValueError, match="target must be 'auto' or one of"):
         get_meta_model(str(kb), task, target="rank")
 
@@ -295,7 +301,9 @@ def test_meta_model_is_cached(kb):
 
     first = model()
     assert model() is first
-    assert model(target="raw") is not first
+    # "auto" is the raw score for classification: the same model.
+    assert model(target="raw") is first
+    assert model(target="normalised") is not first
     with pytest.raises(ValueError, match="no 'accuracy' measurements"):
         model(scoring="accuracy")
 

@@ -154,8 +154,8 @@ class MetaModelSelector(BaseEstimator):
         What the meta-model learns: the score normalised within each dataset of
         the knowledge base (0 for its worst configuration, 1 for its best), or
         the raw score. ``"auto"`` takes the one that generalised better to new
-        datasets in the study of the user guide: at present normalised for
-        both tasks.
+        datasets in the study of the user guide: at present the raw score for
+        classification and the normalised one for regression.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the meta-feature subsample, the pipelines and the verification.
@@ -375,10 +375,9 @@ class MetaModelSelector(BaseEstimator):
                 "family": [c["family"] for c in chosen],
                 "predicted_score": predicted.score[order],
                 "predicted_std": predicted.std[order],
+                "predicted_rank_score": predicted.target[order],
             }
         )
-        if model.target == "normalised":
-            frame["predicted_rank_score"] = predicted.target[order]
         return frame
 
     def _verification_head(self, meta_features, model, y, n):
@@ -436,9 +435,10 @@ class MetaModelSelector(BaseEstimator):
             Sorted by predicted score, best first: ``estimator`` (an unfitted
             pipeline), ``params``, ``family``, ``predicted_score`` (in the
             scoring's units), ``predicted_std`` (spread of the meta-model's trees,
-            NaN for a meta-regressor without one) and, when the meta-model
-            learns the normalised score (``target``), ``predicted_rank_score``
-            (the normalised prediction that orders the table).
+            NaN for a meta-regressor without one) and ``predicted_rank_score``
+            (the meta-model's own prediction, which orders the table: the
+            normalised score, or the raw score before ``predicted_score`` is
+            bounded to the range the knowledge base measured; see ``target``).
         """
         return self._recommend(X, y, n)
 
