@@ -151,3 +151,31 @@ class _Constant:
 
     def predict(self, X):
         return np.full(len(X), self.value)
+
+
+def test_hyperparameter_distances_both_ways():
+    from skmeta.metalearning._meta_model import _hp_distances
+
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=(300, 4))
+    b = rng.normal(size=(7, 4))
+    a[rng.rand(*a.shape) < 0.2] = np.nan
+    b[rng.rand(*b.shape) < 0.3] = np.nan
+    a[:, 0] = rng.normal(size=300)  # a column set everywhere
+    b[:, 0] = rng.normal(size=7)
+
+    def by_hand(x, y):
+        if np.isnan(x) and np.isnan(y):
+            return 0.0
+        if np.isnan(x) or np.isnan(y):
+            return 3.0
+        return abs(x - y)
+
+    expected = np.array(
+        [[sum(by_hand(x, y) for x, y in zip(p, q, strict=True)) for q in b] for p in a]
+    )
+    # Many queries go one column at a time, few in one array: the same result.
+    np.testing.assert_allclose(_hp_distances(a, b), expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        _hp_distances(a[:10], b), expected[:10], rtol=0, atol=1e-12
+    )

@@ -325,6 +325,29 @@ def _distinct_rows(values):
     return first, inverse.ravel()
 
 
+def _hp_distances(a, b):
+    """L1 distances between the rows of ``a`` and of ``b`` (standardised
+    hyperparameters): ``|a - b|`` where both are set, 0 where neither is, 3
+    where one is."""
+    if len(a) < 256:
+        # Few queries (a dataset's configurations): one (a, b, columns) array.
+        diff = np.fmax(np.abs(a[:, None, :] - b[None, :, :]), 0.0)  # drops NaN
+        np.putmask(diff, np.isnan(a)[:, None, :] != np.isnan(b)[None, :, :], 3.0)
+        return diff.sum(axis=2)
+    # Many (a ranking's candidates): one column at a time, as (a, b) arrays that
+    # stay in cache; a column without NaN needs no masking.
+    distance = np.zeros((len(a), len(b)))
+    for column_a, column_b in zip(a.T, b.T, strict=True):
+        diff = np.subtract(column_a[:, None], column_b[None, :])
+        np.abs(diff, out=diff)
+        nan_a, nan_b = np.isnan(column_a), np.isnan(column_b)
+        if nan_a.any() or nan_b.any():
+            np.fmax(diff, 0.0, out=diff)
+            np.putmask(diff, nan_a[:, None] != nan_b[None, :], 3.0)
+        distance += diff
+    return distance
+
+
 class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
     """Predict a configuration's score from its nearest configurations on the
     nearest datasets.
@@ -441,17 +464,13 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
                 mine = rows[family[rows] == fam]
                 position = np.searchsorted(rows, mine)
                 columns = self.family_hp_[fam]
-                a = hp[np.ix_(mine, columns)][:, None, :]
+                a = hp[np.ix_(mine, columns)]
                 for stored, w in zip(theirs, weights, strict=True):
                     same = stored[self.family_[stored] == fam]
                     if len(same) == 0:
                         continue
-                    b = self.hp_[np.ix_(same, columns)][None, :, :]
-                    # |a - b| where both are set, 0 where neither, 3 where one
-                    # is (fmax drops the NaN; cheaper than nan_to_num).
-                    diff = np.fmax(np.abs(a - b), 0.0)
-                    np.putmask(diff, np.isnan(a) != np.isnan(b), 3.0)
-                    nearest = same[diff.sum(axis=2).argmin(axis=1)]
+                    distance_hp = _hp_distances(a, self.hp_[np.ix_(same, columns)])
+                    nearest = same[distance_hp.argmin(axis=1)]
                     total[position] += w * self.y_[nearest]
                     weight_sum[position] += w
             fallback = float(np.mean(self.y_))
