@@ -704,7 +704,9 @@ class MetaModel:
 
 _CACHE_LOCK = threading.Lock()
 _CACHE = {}
-# Enough for both tasks and a few settings; each entry is a few MB.
+# Enough for both tasks and a few settings. The default classification model
+# holds about 70 MB (pickled: its forest 45 MB, the nearest datasets' copy of
+# the knowledge base 21 MB), regression's about 11 MB.
 _CACHE_SIZE = 8
 
 
