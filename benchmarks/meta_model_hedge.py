@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from meta_model_study import BLEND_SHARES, _regrets
+from meta_model_study import TWO_MEMBER_SHARES, _regrets
 from meta_model_variants import (
     GOAL_COLUMNS,
     OUT,
@@ -52,8 +52,8 @@ from skmeta.metalearning._meta_model import (
 )
 
 RAW_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
-# The nearest datasets' shares of the study's blends without a forest.
-BLEND_WEIGHTS = tuple(nearest for forest, nearest in BLEND_SHARES if forest == 0)
+# The nearest datasets' shares of the study's two-member blends.
+BLEND_WEIGHTS = tuple(nearest for _, nearest in TWO_MEMBER_SHARES)
 MEMBERS = ("gradient_boosting", "nearest_datasets")
 
 

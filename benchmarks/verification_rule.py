@@ -20,7 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from meta_model_study import _missing_metafeatures, _nested_blend, _protocol
+from meta_model_study import (
+    BLEND_SHARES,
+    _missing_metafeatures,
+    _nested_blend,
+    _protocol,
+)
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import load_knowledge_base
@@ -76,7 +81,11 @@ def run_task(task, args, out):
             DEFAULT_TARGETS[task],
         ),
         "nested": _nested_blend(
-            meta, folds, args.inner_splits, BLEND_NEAREST_NEIGHBOURS[task]
+            meta,
+            folds,
+            args.inner_splits,
+            BLEND_NEAREST_NEIGHBOURS[task],
+            BLEND_SHARES[task],
         )[0],
     }
     lines = []
