@@ -37,7 +37,7 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from meta_model_study import _choose_blend, _members
+from meta_model_study import TWO_MEMBER_SHARES, _nested_blend
 from meta_model_variants import (
     OUT,
     _metrics,
@@ -187,17 +187,17 @@ def main(argv=None):
             )
         print(f"{name}: done", flush=True)
 
-    # The study's nested choice of target and weight, on the union.
-    predicted = np.full(len(y), np.nan)
-    chosen = []
-    k = BLEND_NEAREST_NEIGHBOURS[task]
+    # The study's nested choice of target and weight among the two-member blends
+    # (as this study reported it), on the union.
+    predicted, chosen = _nested_blend(
+        meta,
+        folds,
+        args.inner_splits,
+        BLEND_NEAREST_NEIGHBOURS[task],
+        TWO_MEMBER_SHARES,
+    )
     for train, test in folds:
-        (target, weight), _ = _choose_blend(meta, train, args.inner_splits, k)
-        boosting, nearest = _members(meta, train, test, target, k)
-        predicted[test] = (1 - weight) * boosting + weight * nearest
         single_best[test] = single_best_for(meta, train, test)
-        chosen.append(f"{target}/{weight:.2f}")
-        print(f"  nested fold chose {chosen[-1]}", flush=True)
     for scope, rows in scopes.items():
         records.append(
             {
