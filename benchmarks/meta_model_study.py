@@ -534,8 +534,8 @@ def run_task(task, args, out):
 
     # The 3-fold choice on every dataset, for comparison with the shipped setting
     # (chosen over five or six fold assignments by meta_model_neighbours.py and
-    # meta_model_choice.py); the nested
-    # run below is the honest estimate of choosing target and shares this way.
+    # meta_model_choice.py); the nested run below is the honest estimate of
+    # choosing target and shares this way.
     everywhere = np.arange(len(meta.raw))
     n_neighbors = BLEND_NEAREST_NEIGHBOURS[task]
     (target, shares), share_regrets = _choose_blend(
