@@ -83,9 +83,9 @@ HEADLINE = [
 # with the nearest datasets; for classification also the booster with the forest
 # and the three alike (the candidates of meta_model_choice.py, whose winner was
 # the last). Regression's blend was never chosen among forests (offered them, its
-# nested run picked one once, in the fold noise's way, and its closed gap fell
-# from 0.50 to 0.46; in the 3-fold choice on all datasets a forest makes every
-# regression blend worse).
+# nested run picked one in one fold of ten and its closed gap fell from 0.50 to
+# 0.46; in the 3-fold choice on all datasets a forest makes every regression
+# blend worse).
 TWO_MEMBER_SHARES = ((0.0, 0.0), (0.0, 1 / 3), (0.0, 1 / 2), (0.0, 2 / 3), (0.0, 3 / 4))
 BLEND_SHARES = {
     "classification": (*TWO_MEMBER_SHARES, (1 / 2, 0.0), (1 / 3, 1 / 3)),
