@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.ensemble import VotingRegressor
+from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
 from skmeta.metalearning._meta_model import (
@@ -104,6 +106,35 @@ def test_blend_is_the_weighted_mean_of_its_members(tmp_path, task):
         name for name in members if shares[name] > 0
     ]
     assert DEFAULT_META_REGRESSOR in META_REGRESSORS
+
+
+@pytest.mark.parametrize("weights", [None, [2.0, 1.0, 3.0]])
+def test_blend_members_predict_side_by_side_as_voting_does(weights):
+    # MetaModel runs a VotingRegressor's members in threads; the result is
+    # VotingRegressor.predict's to the bit, dropped members and weights included.
+    from sklearn.linear_model import LinearRegression
+    from sklearn.tree import DecisionTreeRegressor
+
+    from skmeta.metalearning._meta_model import _predict_members_side_by_side
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    y = X["a"] * 2 + np.sin(X["b"]) + rng.normal(scale=0.1, size=300)
+    voting = VotingRegressor(
+        [
+            ("tree", DecisionTreeRegressor(max_depth=4, random_state=0)),
+            ("dropped", "drop"),
+            ("linear", LinearRegression()),
+        ],
+        weights=weights,
+    ).fit(X, y)
+    expected = voting.predict(X)
+    assert np.array_equal(_predict_members_side_by_side(voting, X), expected)
+    with threadpool_limits(1):  # the members take turns
+        assert np.array_equal(_predict_members_side_by_side(voting, X), expected)
+    members = [member.predict(X) for member in voting.estimators_]
+    kept = None if weights is None else [weights[0], weights[2]]
+    assert np.allclose(expected, np.average(members, axis=0, weights=kept))
 
 
 def test_blend_needs_its_task():
