@@ -137,6 +137,30 @@ def test_blend_members_predict_side_by_side_as_voting_does(weights):
     assert np.allclose(expected, np.average(members, axis=0, weights=kept))
 
 
+def test_missing_as_constant_is_the_constant_imputer(tmp_path):
+    # The booster's first step, faster than SimpleImputer, and the same numbers.
+    from sklearn.impute import SimpleImputer
+
+    from skmeta.metalearning import load_knowledge_base
+    from skmeta.metalearning._meta_model import _MissingAsConstant
+
+    path = make_toy_knowledge_base(tmp_path / "classification", "classification")
+    meta = build_meta_dataset(
+        load_knowledge_base("classification", path), "classification"
+    )
+    X = meta.X.copy()
+    X.iloc[:, 0] = np.nan  # a column with no value at all is kept
+    assert np.isnan(X.to_numpy()).any(axis=0).sum() > 1
+    expected = SimpleImputer(
+        strategy="constant", fill_value=-1e6, keep_empty_features=True
+    ).fit_transform(X)
+    filled = _MissingAsConstant(-1e6).fit(X).transform(X)
+    assert isinstance(filled, np.ndarray)
+    assert np.array_equal(filled, expected)
+    with pytest.raises(ValueError, match="expected .* columns, as in fit"):
+        _MissingAsConstant(-1e6).fit(X).transform(X.iloc[:, 1:])
+
+
 def test_blend_needs_its_task():
     # The weights were chosen per task: the blend needs to know which.
     with pytest.raises(ValueError, match="pass task='classification' or"):

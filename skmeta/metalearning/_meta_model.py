@@ -16,7 +16,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
 from sklearn.ensemble import (
     ExtraTreesRegressor,
     HistGradientBoostingRegressor,
@@ -350,6 +350,58 @@ def _hp_distances(a, b):
     return distance
 
 
+class _MissingAsConstant(TransformerMixin, BaseEstimator):
+    """Replace missing values (NaN) with a constant; an array comes out.
+
+    What ``SimpleImputer(strategy="constant", keep_empty_features=True)`` does to
+    a float matrix, in a fifth of its time: a ranking's tens of thousands of rows
+    are a third missing (the hyperparameters other families set), and the
+    imputer's indexed assignment was a tenth of the booster's prediction.
+
+    Parameters
+    ----------
+    fill_value : float, default=0.0
+    """
+
+    def __init__(self, fill_value=0.0):
+        self.fill_value = fill_value
+
+    def fit(self, X, y=None):
+        """Record the number of columns.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X):
+        """``X`` as a float array, its NaN replaced by ``fill_value``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has shape {X.shape}; expected {self.n_features_in_} columns, "
+                "as in fit."
+            )
+        return np.where(np.isnan(X), self.fill_value, X)
+
+
 class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
     """Predict a configuration's score from its nearest configurations on the
     nearest datasets.
@@ -560,9 +612,7 @@ def make_meta_regressor(name="random_forest", random_state=0, *, task=None):
         # A column with no value at all breaks the histogram binning: a sentinel far
         # below any value keeps "missing" on one side of every split instead.
         return make_pipeline(
-            SimpleImputer(
-                strategy="constant", fill_value=-1e6, keep_empty_features=True
-            ),
+            _MissingAsConstant(-1e6),
             HistGradientBoostingRegressor(
                 learning_rate=0.05,
                 max_iter=300,
