@@ -659,7 +659,7 @@ def _predict_members_side_by_side(regressor, rows):
     so on a machine with several cores the members of a ranking's prediction
     (tens of thousands of rows) run side by side instead of one after another.
     The threads obey the limit scikit-learn's own OpenMP code does
-    (``OMP_NUM_THREADS``, :func:`threadpoolctl.threadpool_limits`): at one
+    (``OMP_NUM_THREADS``, ``threadpoolctl.threadpool_limits``): at one
     thread the members take turns. The weighted mean is the one
     :class:`~sklearn.ensemble.VotingRegressor` computes, to the bit.
     """

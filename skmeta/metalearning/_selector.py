@@ -161,7 +161,10 @@ class MetaModelSelector(BaseEstimator):
         Seeds the meta-feature subsample, the pipelines and the verification.
 
     n_jobs : int, default=None
-        Parallel jobs of the verification.
+        Parallel jobs of the verification. (The ranking runs the members of the
+        default meta-model side by side in threads, as many as scikit-learn's
+        OpenMP code may use: ``OMP_NUM_THREADS`` or
+        ``threadpoolctl.threadpool_limits`` limit both.)
 
     Attributes
     ----------
