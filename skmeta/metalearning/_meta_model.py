@@ -354,9 +354,9 @@ class _MissingAsConstant(TransformerMixin, BaseEstimator):
     """Replace missing values (NaN) with a constant; an array comes out.
 
     What ``SimpleImputer(strategy="constant", keep_empty_features=True)`` does to
-    a float matrix, in a fifth of its time: a ranking's tens of thousands of rows
-    are a third missing (the hyperparameters other families set), and the
-    imputer's indexed assignment was a tenth of the booster's prediction.
+    a float matrix, in a quarter of its time: a ranking's tens of thousands of
+    rows are a third missing (the hyperparameters other families set), and the
+    imputer's indexed assignment took a fifth of the booster's prediction.
 
     Parameters
     ----------
