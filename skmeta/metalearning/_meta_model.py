@@ -500,11 +500,12 @@ class NearestDatasetsRegressor(RegressorMixin, BaseEstimator):
         mf, config = self._split(X)
         hp = (config[self.hp_columns_].to_numpy(float) - self.hp_mean_) / self.hp_scale_
         family = config[self.family_columns_].to_numpy(float).argmax(axis=1)
-        scaled = self._scale(np.where(np.isfinite(mf), mf, np.nan))
-        out = np.empty(len(scaled))
+        values = np.where(np.isfinite(mf), mf, np.nan)
+        out = np.empty(len(values))
         k = min(self.n_neighbors, self.n_datasets_)
-        first, inverse = _distinct_rows(scaled)
-        for q, key in enumerate(scaled[first]):
+        # A ranking's rows share one dataset: scale its meta-features once.
+        first, inverse = _distinct_rows(values)
+        for q, key in enumerate(self._scale(values[first])):
             rows = np.flatnonzero(inverse == q)
             distance = np.abs(self.datasets_ - key).sum(axis=1)
             neighbours = np.argsort(distance, kind="stable")[:k]
