@@ -34,7 +34,6 @@ meta-model learns the raw score (classification's default).
 """
 
 import argparse
-import itertools
 import sys
 from pathlib import Path
 
@@ -97,13 +96,17 @@ def decomposition(datasets):
     return pd.DataFrame(rows)
 
 
-def _allocations(k):
-    """Non-increasing tuples of positive counts summing to ``k``."""
-    found = set()
-    for counts in itertools.product(range(k + 1), repeat=k):
-        if sum(counts) == k and list(counts) == sorted(counts, reverse=True):
-            found.add(tuple(c for c in counts if c > 0))
-    return sorted(found, reverse=True)
+def _allocations(k, largest=None):
+    """The partitions of ``k``: non-increasing tuples of positive counts, the
+    one-family allocation first."""
+    if k == 0:
+        return [()]
+    largest = k if largest is None else largest
+    return [
+        (first, *rest)
+        for first in range(min(k, largest), 0, -1)
+        for rest in _allocations(k - first, first)
+    ]
 
 
 def _allocated(predicted, families, allocation):
@@ -152,11 +155,12 @@ def verification(datasets, sequential, ks=(3, 5)):
         within.append(np.mean((residual - means.loc[families].to_numpy()) ** 2))
     effects = pd.DataFrame(effects, index=all_families).T
     noise = np.sqrt(np.median(within))
+    allocations = {k: _allocations(k) for k in ks}
     rows = []
     for dataset, predicted, measured, families in datasets:
         row = {"dataset_id": dataset}
         for k in ks:
-            for allocation in _allocations(k):
+            for allocation in allocations[k]:
                 name = "alloc" + "-".join(map(str, allocation))
                 chosen = _allocated(predicted, families, allocation)
                 row[f"{name}@{k}"] = _regret(measured, chosen)
@@ -205,6 +209,9 @@ def relevelled(meta, predicted, folds, shares=(0.25, 0.5, 1.0)):
         ],
         axis=1,
     )
+    key = pd.MultiIndex.from_frame(frame[["dataset", "family"]])
+    measured = frame.measured.to_numpy()
+    positions = frame.groupby("dataset").indices
     rows = {}
     for target in ("best", "top_3"):
         modelled = np.full(len(families), np.nan)
@@ -214,14 +221,12 @@ def relevelled(meta, predicted, folds, shares=(0.25, 0.5, 1.0)):
             booster.fit(X[~held_out], families[target][~held_out])
             modelled[held_out.to_numpy()] = booster.predict(X[held_out])
         levels = families.assign(modelled=modelled).set_index(["dataset", "family"])
-        key = pd.MultiIndex.from_frame(frame[["dataset", "family"]])
         shift = (levels.modelled.loc[key] - levels.level.loc[key]).to_numpy()
-        measured = frame.measured.to_numpy()
         for share in shares:
             moved = predicted + share * shift
             rows[f"relevel_{target}_{share:g}"] = {
                 dataset: _regret(measured[at], [np.argmax(moved[at])])
-                for dataset, at in frame.groupby("dataset").indices.items()
+                for dataset, at in positions.items()
             }
     return pd.DataFrame(rows).rename_axis("dataset_id").reset_index()
 
