@@ -161,6 +161,50 @@ def test_missing_as_constant_is_the_constant_imputer(tmp_path):
         _MissingAsConstant(-1e6).fit(X).transform(X.iloc[:, 1:])
 
 
+def test_booster_resolving_constant_columns_predicts_as_the_booster():
+    # A ranking's rows share their meta-features: the booster's splits on those
+    # columns are resolved once, and every prediction stays the booster's, to the
+    # bit (missing values routed as fitted).
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    from skmeta.metalearning._meta_model import _predict_rows, _resolve_constant_splits
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 5))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    y = np.nan_to_num(X[:, 0] * X[:, 1]) + np.nan_to_num(X[:, 2])
+    booster = HistGradientBoostingRegressor(max_iter=30, random_state=0).fit(X, y)
+    query = rng.normal(size=(400, 5))
+    query[::3, 3] = np.nan
+    query[:, 0] = 0.3  # one dataset's meta-features, and one missing
+    query[:, 1] = np.nan
+    expected = booster.predict(query)
+    resolved = _resolve_constant_splits(booster, query)
+    assert resolved is not booster
+    assert np.array_equal(resolved.predict(query), expected)
+    assert np.array_equal(booster.predict(query), expected)  # the original unchanged
+    # Every column of one value: each tree is resolved to one leaf.
+    same = np.repeat(query[:1], 50, axis=0)
+    same[:, 1] = 1.5
+    same[:, 3] = -0.2
+    resolved = _resolve_constant_splits(booster, same)
+    assert all(p.nodes[0]["is_leaf"] for (p,) in resolved._predictors)
+    assert np.array_equal(resolved.predict(same), booster.predict(same))
+    # In a pipeline, through the steps before the booster.
+    pipe = make_meta_regressor("gradient_boosting").set_params(
+        histgradientboostingregressor__max_iter=30
+    )
+    pipe.fit(X, y)
+    assert np.array_equal(_predict_rows(pipe, query), pipe.predict(query))
+    # Nothing to resolve: no column of one value, or categorical columns (the
+    # trees then read them reordered): the booster itself.
+    assert _resolve_constant_splits(booster, X) is booster
+    categorical = HistGradientBoostingRegressor(
+        max_iter=5, categorical_features=[4]
+    ).fit(np.column_stack([X[:, :4], rng.integers(0, 3, 600)]), y)
+    assert _resolve_constant_splits(categorical, query) is categorical
+
+
 def test_blend_needs_its_task():
     # The weights were chosen per task: the blend needs to know which.
     with pytest.raises(ValueError, match="pass task='classification' or"):
