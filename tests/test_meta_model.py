@@ -74,6 +74,31 @@ def test_nearest_datasets_match_on_the_family_hyperparameters():
     assert model.predict(query) == pytest.approx([0.7, 0.7, 0.3])
 
 
+@pytest.mark.parametrize("n_queries", [40, 3000])
+@pytest.mark.parametrize("n_columns", [0, 1, 4, 11])
+def test_hyperparameter_distances_by_hand(n_queries, n_columns):
+    # |a - b| where both are set, 0 where neither is, 3 where one is. A ranking's
+    # many queries (one compiled pass per pair of missing-value patterns) sum the
+    # columns in order, to the bit; a cross-validation's few sum one array.
+    from skmeta.metalearning._meta_model import _hp_distances
+
+    rng = np.random.default_rng(n_columns)
+    a = rng.normal(size=(n_queries, n_columns)) * 10.0 ** rng.integers(-3, 4, n_columns)
+    b = rng.normal(size=(25, n_columns))
+    a[rng.random(a.shape) < 0.2] = np.nan
+    b[rng.random(b.shape) < 0.3] = np.nan
+    expected = np.zeros((n_queries, 25))
+    for column in range(n_columns):
+        left, right = a[:, column, None], b[None, :, column]
+        term = np.abs(left - right)
+        term[np.isnan(left) & np.isnan(right)] = 0.0
+        term[np.isnan(left) != np.isnan(right)] = 3.0
+        expected += term
+    if n_queries >= 256:
+        assert np.array_equal(_hp_distances(a, b), expected)
+    assert np.allclose(_hp_distances(a, b), expected, rtol=1e-12, atol=0)
+
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_blend_is_the_weighted_mean_of_its_members(tmp_path, task):
     from skmeta.metalearning import load_knowledge_base
