@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.ensemble import VotingRegressor
+from sklearn.ensemble import (
+    ExtraTreesRegressor,
+    HistGradientBoostingRegressor,
+    RandomForestRegressor,
+    VotingRegressor,
+)
 from threadpoolctl import threadpool_limits
 
 from skmeta.metalearning import NearestDatasetsRegressor, make_meta_regressor
@@ -186,48 +191,93 @@ def test_missing_as_constant_is_the_constant_imputer(tmp_path):
         _MissingAsConstant(-1e6).fit(X).transform(X.iloc[:, 1:])
 
 
-def test_booster_resolving_constant_columns_predicts_as_the_booster():
-    # A ranking's rows share their meta-features: the booster's splits on those
-    # columns are resolved once, and every prediction stays the booster's, to the
-    # bit (missing values routed as fitted).
-    from sklearn.ensemble import HistGradientBoostingRegressor
+def _one_leaf_per_tree(model):
+    if hasattr(model, "_predictors"):
+        return all(p.nodes[0]["is_leaf"] for (p,) in model._predictors)
+    return all(tree.tree_.node_count == 1 for tree in model.estimators_)
 
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        HistGradientBoostingRegressor(max_iter=30, random_state=0),
+        RandomForestRegressor(n_estimators=10, max_features=0.5, random_state=0),
+        ExtraTreesRegressor(n_estimators=10, random_state=0),
+    ],
+    ids=["booster", "forest", "extra-trees"],
+)
+def test_resolving_constant_columns_predicts_as_the_trees(model):
+    # A ranking's rows share their meta-features: the trees' splits on those
+    # columns are resolved once, and every prediction stays the model's, to the
+    # bit (missing values routed as fitted).
     from skmeta.metalearning._meta_model import _predict_rows, _resolve_constant_splits
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(600, 5))
     X[rng.random(X.shape) < 0.2] = np.nan
     y = np.nan_to_num(X[:, 0] * X[:, 1]) + np.nan_to_num(X[:, 2])
-    booster = HistGradientBoostingRegressor(max_iter=30, random_state=0).fit(X, y)
+    model = clone(model).fit(X, y)
     query = rng.normal(size=(400, 5))
     query[::3, 3] = np.nan
     query[:, 0] = 0.3  # one dataset's meta-features, and one missing
     query[:, 1] = np.nan
-    expected = booster.predict(query)
-    resolved = _resolve_constant_splits(booster, query)
-    assert resolved is not booster
+    expected = model.predict(query)
+    resolved = _resolve_constant_splits(model, query)
+    assert resolved is not model
     assert np.array_equal(resolved.predict(query), expected)
-    assert np.array_equal(booster.predict(query), expected)  # the original unchanged
+    assert np.array_equal(model.predict(query), expected)  # the original unchanged
+    assert np.array_equal(_predict_rows(model, query), expected)
     # Every column of one value: each tree is resolved to one leaf.
     same = np.repeat(query[:1], 50, axis=0)
     same[:, 1] = 1.5
     same[:, 3] = -0.2
-    resolved = _resolve_constant_splits(booster, same)
-    assert all(p.nodes[0]["is_leaf"] for (p,) in resolved._predictors)
-    assert np.array_equal(resolved.predict(same), booster.predict(same))
-    # In a pipeline, through the steps before the booster.
+    resolved = _resolve_constant_splits(model, same)
+    assert _one_leaf_per_tree(resolved) and not _one_leaf_per_tree(model)
+    assert np.array_equal(resolved.predict(same), model.predict(same))
+    # No column of one value: the model itself.
+    assert _resolve_constant_splits(model, X) is model
+
+
+def test_resolving_constant_columns_in_a_pipeline():
+    # Through the steps before the booster; categorical columns (which the
+    # booster's trees read reordered) are left alone.
+    from skmeta.metalearning._meta_model import _predict_rows, _resolve_constant_splits
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 5))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    y = np.nan_to_num(X[:, 0] * X[:, 1])
+    query = rng.normal(size=(400, 5))
+    query[:, 0] = np.nan
+    query[:, 2] = 0.5
     pipe = make_meta_regressor("gradient_boosting").set_params(
         histgradientboostingregressor__max_iter=30
     )
     pipe.fit(X, y)
     assert np.array_equal(_predict_rows(pipe, query), pipe.predict(query))
-    # Nothing to resolve: no column of one value, or categorical columns (the
-    # trees then read them reordered): the booster itself.
-    assert _resolve_constant_splits(booster, X) is booster
     categorical = HistGradientBoostingRegressor(
         max_iter=5, categorical_features=[4]
     ).fit(np.column_stack([X[:, :4], rng.integers(0, 3, 600)]), y)
     assert _resolve_constant_splits(categorical, query) is categorical
+
+
+def test_forest_spread_on_one_dataset(tmp_path):
+    # A forest meta-model's uncertainty is its trees' spread; on one dataset's
+    # rows (meta-features resolved) the same as the trees' own.
+    from skmeta.metalearning import load_knowledge_base
+
+    path = make_toy_knowledge_base(tmp_path / "classification", "classification")
+    meta = build_meta_dataset(
+        load_knowledge_base("classification", path), "classification"
+    )
+    forest = make_meta_regressor("random_forest").set_params(n_estimators=10)
+    model = MetaModel(forest, target="raw").fit(meta)
+    rows = meta.X[meta.dataset_id == meta.dataset_id[0]]
+    inner = rows.to_numpy(np.float32)
+    trees = model.regressor_.estimators_
+    expected = np.stack([tree.predict(inner) for tree in trees]).std(axis=0)
+    assert np.array_equal(model.predict(rows).std, expected)
+    assert np.array_equal(model.predict(rows).target, model.regressor_.predict(rows))
 
 
 def test_blend_needs_its_task():

@@ -679,54 +679,59 @@ META_REGRESSORS = (
 )
 
 
-def _resolve_constant_splits(booster, X):
-    """A copy of a fitted ``HistGradientBoostingRegressor`` whose trees skip the
-    splits on the columns of ``X`` that hold one value in every row.
+def _follow_constant_splits(
+    split, feature, threshold, go_left_if_missing, row, constant
+):
+    """The splits of a tree table on ``constant`` columns, and whether ``row``
+    goes left at each.
 
-    A ranking pairs one dataset's meta-features with every candidate: about two
-    thirds of the default booster's splits are on meta-features, and every row
-    takes the same branch at them. Each such split is replaced, in a copy of the
-    tree's node table, by the child every row goes to, so the rows walk only the
-    configuration splits (half the booster's prediction time on a ranking). The
-    leaves reached, hence the predictions, are those of ``booster.predict(X)``
-    to the bit. Returns ``booster`` itself when there is nothing to resolve.
+    ``split`` marks the nodes that split; ``feature``, ``threshold`` and
+    ``go_left_if_missing`` describe their test as scikit-learn's trees apply it:
+    a missing value goes its own way, any other left when at most the threshold.
     """
-    X = np.asarray(X, dtype=float)
-    if len(X) < 2 or getattr(booster, "_preprocessor", None) is not None:
-        # One row gains nothing; with categorical columns from a DataFrame the
-        # trees read reordered columns.
-        return booster
-    # Rows equal in a column take the same branch at its splits (a column of
-    # NaN, unequal to itself, is simply left unresolved).
-    constant = ~(X != X[0]).any(axis=0)
-    if not constant.any():
-        return booster
+    feature = np.where(split, feature, 0)
+    resolved = np.flatnonzero(split & constant[feature])
+    value = row[feature[resolved]]
+    go_left = np.where(
+        np.isnan(value),
+        go_left_if_missing[resolved],
+        value <= threshold[resolved],
+    )
+    return resolved, go_left
+
+
+def _skip(n_nodes, resolved, go_left, left, right):
+    """Where a row at each node ends up once the resolved splits are skipped:
+    chains of resolved splits followed by pointer doubling."""
+    target = np.arange(n_nodes)
+    target[resolved] = np.where(go_left, left[resolved], right[resolved])
+    while True:
+        jumped = target[target]
+        if np.array_equal(jumped, target):
+            return target
+        target = jumped
+
+
+def _resolve_booster(booster, row, constant):
     predictors = [predictor for (predictor,) in booster._predictors]
     sizes = [len(predictor.nodes) for predictor in predictors]
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
     nodes = np.concatenate([predictor.nodes for predictor in predictors])
-    # Children as positions in the concatenated table.
+    # The trees' tables end to end; children as positions in the whole table.
     offset = np.repeat(starts, sizes)
     left = nodes["left"].astype(np.intp) + offset
     right = nodes["right"].astype(np.intp) + offset
     split = ~nodes["is_leaf"].astype(bool)
-    value = X[0, nodes["feature_idx"]]
-    go_left = np.where(
-        np.isnan(value),
+    numeric = split & ~nodes["is_categorical"].astype(bool)
+    resolved, go_left = _follow_constant_splits(
+        numeric,
+        nodes["feature_idx"],
+        nodes["num_threshold"],
         nodes["missing_go_to_left"].astype(bool),
-        value <= nodes["num_threshold"],
+        row,
+        constant,
     )
-    numeric = ~nodes["is_categorical"].astype(bool)
-    resolved = split & numeric & constant[nodes["feature_idx"]]
-    # Where a row at each node ends up once resolved splits are skipped: follow
-    # chains of resolved splits by pointer doubling.
-    target = np.arange(len(nodes))
-    target[resolved] = np.where(go_left, left, right)[resolved]
-    while True:
-        jumped = target[target]
-        if np.array_equal(jumped, target):
-            break
-        target = jumped
+    target = _skip(len(nodes), resolved, go_left, left, right)
     new = nodes.copy()
     new["left"] = np.where(split, target[left] - offset, nodes["left"])
     new["right"] = np.where(split, target[right] - offset, nodes["right"])
@@ -747,18 +752,111 @@ def _resolve_constant_splits(booster, X):
     return resolved_booster
 
 
+def _resolve_tree(tree, row, constant):
+    # The pickling state is the tree's node and value tables (views, not copies).
+    cls, args, state = tree.__reduce__()
+    nodes, values = state["nodes"], state["values"]
+    left = nodes["left_child"].astype(np.intp)
+    right = nodes["right_child"].astype(np.intp)
+    split = left >= 0
+    resolved, go_left = _follow_constant_splits(
+        split,
+        nodes["feature"],
+        nodes["threshold"],
+        nodes["missing_go_to_left"].astype(bool),
+        row,
+        constant,
+    )
+    target = _skip(len(nodes), resolved, go_left, left, right)
+    # Keep only the nodes rows can still reach (a few per cent of a ranking's
+    # forest), in their order: a child comes after its parent, so the node the
+    # root leads to comes first, where prediction starts.
+    reached = []
+    frontier = target[:1]
+    while len(frontier):
+        reached.append(frontier)
+        inner = frontier[split[frontier]]
+        frontier = target[np.concatenate([left[inner], right[inner]])]
+    keep = np.sort(np.concatenate(reached))
+    position = np.full(len(nodes), -1, dtype=np.intp)
+    position[keep] = np.arange(len(keep))
+    new = nodes[keep]
+    inner = split[keep]
+    new["left_child"] = np.where(inner, position[target[left[keep]]], -1)
+    new["right_child"] = np.where(inner, position[target[right[keep]]], -1)
+    resolved_tree = cls(*args)
+    resolved_tree.__setstate__(
+        dict(state, node_count=len(keep), nodes=new, values=values[keep])
+    )
+    return resolved_tree
+
+
+def _resolve_forest(forest, row, constant):
+    row = row.astype(np.float32)  # what the trees compare, as they do
+    trees = []
+    for tree in forest.estimators_:
+        resolved = copy.copy(tree)
+        resolved.tree_ = _resolve_tree(tree.tree_, row, constant)
+        trees.append(resolved)
+    resolved_forest = copy.copy(forest)
+    resolved_forest.estimators_ = trees
+    return resolved_forest
+
+
+_FORESTS = (RandomForestRegressor, ExtraTreesRegressor)
+
+
+def _resolve_constant_splits(model, X):
+    """A copy of a fitted tree ensemble whose trees skip the splits on the
+    columns of ``X`` that hold one value in every row.
+
+    A ranking pairs one dataset's meta-features with every candidate: about two
+    thirds of the default booster's splits and a quarter of its forest's are on
+    meta-features, and every row takes the same branch at them. Each such split
+    is replaced by the child all rows go to, in a copy of the trees' node tables,
+    so the rows walk only the configuration splits: the forest keeps a few per
+    cent of its nodes. The leaves reached, hence the predictions, are those of
+    ``model.predict(X)`` to the bit.
+
+    Parameters
+    ----------
+    model : fitted HistGradientBoostingRegressor, RandomForestRegressor or \
+            ExtraTreesRegressor
+    X : array-like of shape (n_samples, n_features)
+        The rows ``model`` will predict, as it reads them.
+
+    Returns
+    -------
+    model
+        ``model`` itself when there is nothing to resolve.
+    """
+    X = np.asarray(X, dtype=float)
+    if len(X) < 2 or getattr(model, "_preprocessor", None) is not None:
+        # One row gains nothing; with categorical columns from a DataFrame the
+        # booster's trees read reordered columns.
+        return model
+    # Rows equal in a column take the same branch at its splits (a column of
+    # NaN, unequal to itself, is simply left unresolved).
+    constant = ~(X != X[0]).any(axis=0)
+    if not constant.any():
+        return model
+    if isinstance(model, HistGradientBoostingRegressor):
+        return _resolve_booster(model, X[0], constant)
+    return _resolve_forest(model, X[0], constant)
+
+
 def _predict_rows(regressor, rows):
-    """``regressor.predict(rows)``; a gradient-boosting model, alone or last in a
-    pipeline, resolves the splits on columns of one value first (see
+    """``regressor.predict(rows)``; a tree ensemble, alone or last in a pipeline,
+    resolves the splits on columns of one value first (see
     :func:`_resolve_constant_splits`)."""
     steps = regressor.steps if isinstance(regressor, Pipeline) else [(None, regressor)]
-    booster = steps[-1][1]
-    if not isinstance(booster, HistGradientBoostingRegressor):
+    final = steps[-1][1]
+    if not isinstance(final, (HistGradientBoostingRegressor, *_FORESTS)):
         return regressor.predict(rows)
     for _, step in steps[:-1]:
         if step is not None and step != "passthrough":
             rows = step.transform(rows)
-    return _resolve_constant_splits(booster, rows).predict(rows)
+    return _resolve_constant_splits(final, rows).predict(rows)
 
 
 def _predict_members_side_by_side(regressor, rows):
@@ -875,6 +973,7 @@ class MetaModel:
             if hasattr(self.regressor_, "steps"):
                 inner = self.regressor_[:-1].transform(rows)
             inner = np.asarray(inner, dtype=np.float32)
+            forest = _resolve_constant_splits(forest, inner)
             per_tree = np.stack([t.predict(inner) for t in forest.estimators_])
             std = per_tree.std(axis=0)
         if self.target == "raw":
