@@ -296,17 +296,18 @@ def meta_rows(metafeatures, configs, space, encoded=None):
     encoded = encoded.reset_index(drop=True)
     values = np.asarray(metafeatures, dtype=float)
     values = np.where(np.isfinite(values), values, np.nan)
-    # One float block: the meta-model's steps then read it without copying
-    # column blocks together (a ranking has tens of thousands of rows).
+    # One float block, filled in place and not copied again (a ranking has tens
+    # of thousands of rows), column after column: the trees predict one tree at
+    # a time for all rows, reading a column's values next to each other (the
+    # booster twice as fast as on rows stored one after another).
+    block = np.empty((len(values) + encoded.shape[1], len(configs))).T
+    block[:, : len(values)] = values
+    block[:, len(values) :] = encoded.to_numpy(dtype=float)
     return pd.DataFrame(
-        np.hstack(
-            [
-                np.repeat(values[None, :], len(configs), axis=0),
-                encoded.to_numpy(dtype=float),
-            ]
-        ),
+        block,
         columns=[MF_PREFIX + str(name) for name in metafeatures.index]
         + list(encoded.columns),
+        copy=False,
     )
 
 
