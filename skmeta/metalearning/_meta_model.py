@@ -680,15 +680,17 @@ META_REGRESSORS = (
 )
 
 
-def _follow_constant_splits(
-    split, feature, threshold, go_left_if_missing, row, constant
+def _skip_constant_splits(
+    split, feature, threshold, go_left_if_missing, left, right, row, constant
 ):
-    """The splits of a tree table on ``constant`` columns, and whether ``row``
-    goes left at each.
+    """For each node of a tree table, the node a row at it reaches once the
+    splits on ``constant`` columns are taken with ``row``'s values.
 
     ``split`` marks the nodes that split; ``feature``, ``threshold`` and
-    ``go_left_if_missing`` describe their test as scikit-learn's trees apply it:
-    a missing value goes its own way, any other left when at most the threshold.
+    ``go_left_if_missing`` describe their test as scikit-learn's trees apply it
+    (a missing value goes its own way, any other left when at most the
+    threshold); ``left`` and ``right`` are the children's positions. Chains of
+    resolved splits are followed by pointer doubling.
     """
     feature = np.where(split, feature, 0)
     resolved = np.flatnonzero(split & constant[feature])
@@ -698,13 +700,7 @@ def _follow_constant_splits(
         go_left_if_missing[resolved],
         value <= threshold[resolved],
     )
-    return resolved, go_left
-
-
-def _skip(n_nodes, resolved, go_left, left, right):
-    """Where a row at each node ends up once the resolved splits are skipped:
-    chains of resolved splits followed by pointer doubling."""
-    target = np.arange(n_nodes)
+    target = np.arange(len(split))
     target[resolved] = np.where(go_left, left[resolved], right[resolved])
     while True:
         jumped = target[target]
@@ -724,15 +720,16 @@ def _resolve_booster(booster, row, constant):
     right = nodes["right"].astype(np.intp) + offset
     split = ~nodes["is_leaf"].astype(bool)
     numeric = split & ~nodes["is_categorical"].astype(bool)
-    resolved, go_left = _follow_constant_splits(
+    target = _skip_constant_splits(
         numeric,
         nodes["feature_idx"],
         nodes["num_threshold"],
         nodes["missing_go_to_left"].astype(bool),
+        left,
+        right,
         row,
         constant,
     )
-    target = _skip(len(nodes), resolved, go_left, left, right)
     new = nodes.copy()
     new["left"] = np.where(split, target[left] - offset, nodes["left"])
     new["right"] = np.where(split, target[right] - offset, nodes["right"])
@@ -760,15 +757,16 @@ def _resolve_tree(tree, row, constant):
     left = nodes["left_child"].astype(np.intp)
     right = nodes["right_child"].astype(np.intp)
     split = left >= 0
-    resolved, go_left = _follow_constant_splits(
+    target = _skip_constant_splits(
         split,
         nodes["feature"],
         nodes["threshold"],
         nodes["missing_go_to_left"].astype(bool),
+        left,
+        right,
         row,
         constant,
     )
-    target = _skip(len(nodes), resolved, go_left, left, right)
     # Keep only the nodes rows can still reach (a few per cent of a ranking's
     # forest), in their order: a child comes after its parent, so the node the
     # root leads to comes first, where prediction starts.
