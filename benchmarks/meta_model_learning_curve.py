@@ -124,6 +124,7 @@ def main(argv=None):
     parser.add_argument("--n-splits", type=int, default=10)
     parser.add_argument("--n-draws", type=int, default=3)
     parser.add_argument("--tasks", nargs="+", default=["classification", "regression"])
+    parser.add_argument("--fractions", nargs="+", type=float, default=list(FRACTIONS))
     parser.add_argument("--out", default=str(OUT / "learning_curve.csv"))
     args = parser.parse_args(argv)
     threadpool_limits(1)
@@ -131,7 +132,7 @@ def main(argv=None):
     for task in args.tasks:
         meta = build_meta_dataset(load_knowledge_base(task), task)
         folds = dataset_folds(meta, args.n_splits)
-        records += curve(meta, task, folds, FRACTIONS, args.n_draws)
+        records += curve(meta, task, folds, args.fractions, args.n_draws)
     frame = write_table(records, ["task", "fraction", "draw"], args.out).reset_index()
     _plot(frame, args.out.replace(".csv", ".png"))
     summary = frame.groupby(["task", "fraction"])[["training_groups", *SHOWN]].mean()
