@@ -201,6 +201,34 @@ def test_prepare_codes_labels_after_the_splits():
     assert np.all(np.isfinite(scores))
 
 
+def test_prepare_splits_float_class_labels():
+    """Class labels 0, 0.5 and 1 (a three-level answer stored as numbers), which
+    StratifiedKFold takes for a continuous target, are split as classes: the
+    splits are those of the same classes written as strings."""
+    rng = np.random.RandomState(0)
+    levels = rng.randint(0, 3, 90)
+    X = pd.DataFrame({"x": rng.randn(90), "z": rng.randn(90)})
+    as_floats = Dataset(
+        "frame/t", "t", "classification", "dataframe", "t", X, pd.Series(levels / 2)
+    )
+    as_strings = Dataset(
+        "frame/t",
+        "t",
+        "classification",
+        "dataframe",
+        "t",
+        X,
+        pd.Series(np.array(["a", "b", "c"])[levels]),
+    )
+    _, y_floats, splits_floats, record = prepare_dataset(as_floats, 3, None, seed=0)
+    _, y_strings, splits_strings, _ = prepare_dataset(as_strings, 3, None, seed=0)
+    assert record["n_classes"] == 3
+    assert np.array_equal(y_floats, levels)
+    assert np.array_equal(y_strings, levels)
+    for (_, a), (_, b) in zip(splits_floats, splits_strings, strict=True):
+        assert np.array_equal(a, b)
+
+
 def test_repeat_store_measures_the_same_configurations(tmp_path, toy_sources):
     kwargs = dict(n_configs=2, n_shared=1, progress=False, **FAST)
     collect(toy_sources[:1], tmp_path / "r0", **kwargs)

@@ -104,6 +104,14 @@ def prepare_dataset(dataset, n_folds, max_rows, seed, repeat=0):
     y_used = y.iloc[positions].to_numpy()
     if dataset.task == "regression":
         y_used = y_used.astype(float)
+    else:
+        # Class labels become their codes in sorted order, the order scikit-learn
+        # gives classes_: every split, model and score stays the same, no model
+        # meets a label type it mishandles (scikit-learn#34883: forests with
+        # class_weight="balanced" fail on string labels that read as integers),
+        # and labels such as 0, 0.5 and 1, which StratifiedKFold takes for a
+        # continuous target, are split as the classes they are.
+        y_used = np.unique(y_used, return_inverse=True)[1].reshape(-1)
     if dataset.splits is not None:
         new_position = np.full(n_original, -1)
         new_position[positions] = np.arange(len(positions))
@@ -122,12 +130,6 @@ def prepare_dataset(dataset, n_folds, max_rows, seed, repeat=0):
             cv = KFold(n_folds, shuffle=True, random_state=split_seed)
         splits = list(cv.split(X_used, y_used))
         split_kind = "stratified_kfold" if dataset.task == "classification" else "kfold"
-    if dataset.task == "classification":
-        # Class labels become their codes in sorted order, the order scikit-learn
-        # gives classes_: every split, model and score stays the same, and no model
-        # meets a label type it mishandles (scikit-learn#34883: forests with
-        # class_weight="balanced" fail on string labels that read as integers).
-        y_used = np.unique(y_used, return_inverse=True)[1].reshape(-1)
     n_categorical = int(sum(isinstance(t, pd.CategoricalDtype) for t in X_used.dtypes))
     record = {
         "dataset_id": dataset.dataset_id,
