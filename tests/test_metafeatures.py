@@ -191,6 +191,27 @@ def test_pandas_categorical_agrees_with_pymfe():
         assert np.isclose(values[key], float(want), rtol=1e-6, equal_nan=True), key
 
 
+def test_categories_of_booleans_beside_categories_of_strings():
+    """A CSV's TRUE/FALSE column loaded as a category of booleans, beside a
+    category of strings (scikit-learn's validation alone fails on the pair):
+    the same meta-features as with the booleans spelled as strings."""
+    X, y = datasets.load_iris(return_X_y=True)
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    frame["colour"] = pd.Categorical(
+        np.array(["red", "green", "blue"])[np.arange(150) % 3]
+    )
+    frame["flag"] = pd.Categorical(X[:, 1] > 3.0)
+    spelled = frame.assign(flag=frame["flag"].astype(str).astype("category"))
+    extractor = MetaFeatureExtractor(random_state=0)
+    values = extractor.fit(frame, y).meta_features_
+    expected = MetaFeatureExtractor(random_state=0).fit(spelled, y).meta_features_
+    assert values["nr_cat"] == 2
+    assert list(values.keys()) == list(expected.keys())
+    for key, want in expected.items():
+        assert np.isclose(values[key], want, equal_nan=True), key
+    assert extractor.transform(frame.iloc[:5]).shape[0] == 5
+
+
 def test_missing_values_counted_then_imputed():
     X = np.arange(40, dtype=float).reshape(10, 4)
     X[0, 1] = X[3, 1] = X[3, 2] = np.nan

@@ -93,6 +93,55 @@ def test_every_family_fits_messy_data(task, family):
         space.build_pipeline(configs[0]).fit(numeric, y).predict(numeric)
 
 
+def test_categories_of_booleans_beside_categories_of_strings():
+    """A CSV's TRUE/FALSE column, loaded as a category of booleans, beside a
+    category of strings: scikit-learn's validation alone casts the two to float
+    and fails; the preprocessing encodes them as it encodes each kind alone."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    from skmeta.metalearning._search_space import make_preprocessor
+
+    rng = np.random.RandomState(0)
+    n = 40
+    X = pd.DataFrame(
+        {
+            "flag": pd.Categorical(rng.choice([True, False], n)),
+            "count": pd.Categorical(rng.choice([1, 2, 3], n)),
+            "word": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+            "num": rng.randn(n),
+        }
+    )
+    X.loc[::7, "flag"] = np.nan
+    X.loc[::5, "word"] = np.nan
+    with pytest.raises(ValueError, match="Cannot cast"):
+        SimpleImputer(strategy="most_frequent").fit(X[["flag", "word"]])
+    mixed = make_preprocessor(scale=False).fit_transform(X)
+    # Each kind alone, as scikit-learn encodes it without the cast to objects.
+    alone = [
+        ColumnTransformer(
+            [
+                ("impute", SimpleImputer(strategy="most_frequent"), [column]),
+            ]
+        )
+        for column in ("flag", "count", "word")
+    ]
+    expected = np.hstack(
+        [
+            OneHotEncoder(sparse_output=False).fit_transform(t.fit_transform(X))
+            for t in alone
+        ]
+    )
+    # numeric (the value and its missing-value indicator, none here), then the
+    # categorical columns in order
+    np.testing.assert_array_equal(mixed[:, 1:], expected)
+    np.testing.assert_array_equal(mixed[:, 0], X["num"])
+    y = np.where(X["num"] > 0, "up", "down")
+    space = SearchSpace("classification", families=["logistic_regression"])
+    space.build_pipeline(space.defaults()[0]).fit(X, y).predict(X)
+
+
 def test_defaults_are_scikit_learn_defaults():
     """Where a family's default equals scikit-learn's, the built model agrees."""
     space = SearchSpace("classification")

@@ -254,11 +254,18 @@ class MetaFeatureExtractor(TransformerMixin, BaseEstimator):
                 else None
             )
         frame = isinstance(X, pd.DataFrame) and self._categorical is not None
+        mixed = frame and self._categorical.any()
+        to_check = X
+        if mixed and X.shape[1] == self._categorical.size:
+            # As objects: scikit-learn's validation casts a frame whose
+            # categorical columns mix categories of booleans and of strings to
+            # float, and fails.
+            to_check = X.astype(dict.fromkeys(X.columns[self._categorical], object))
         checked = validate_data(
             self,
-            X,
+            to_check,
             reset=reset,
-            dtype=None if frame and self._categorical.any() else "numeric",
+            dtype=None if mixed else "numeric",
             ensure_all_finite=False,
         )
         if self._categorical is None:

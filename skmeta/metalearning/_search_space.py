@@ -29,7 +29,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import check_random_state
@@ -514,13 +514,25 @@ def _is_categorical_dtype(dtype):
     )
 
 
+def _as_objects(X):
+    """The categorical columns as Python objects, missing values as NaN.
+
+    scikit-learn's input validation casts a frame whose categorical columns mix
+    categories of booleans (a CSV's ``TRUE``/``FALSE``) with categories of
+    strings to float, and fails; as objects, every kind of category reaches the
+    imputer and the encoder as it is, in the same order.
+    """
+    return X.astype(object) if hasattr(X, "columns") else X
+
+
 def make_preprocessor(scale):
     """Return the preprocessing every skmeta pipeline starts with.
 
     Numeric columns: median imputation with missing-value indicators, then
     standardisation when ``scale``. Categorical columns (pandas ``category``,
-    ``object`` or string dtype): most-frequent imputation, then one-hot encoding of at
-    most ``MAX_CATEGORIES`` levels that ignores unseen levels.
+    ``object`` or string dtype): taken as Python objects (so that categories of
+    booleans, numbers and strings mix), most-frequent imputation, then one-hot
+    encoding of at most ``MAX_CATEGORIES`` levels that ignores unseen levels.
 
     Parameters
     ----------
@@ -536,6 +548,10 @@ def make_preprocessor(scale):
         numeric.append(("scale", StandardScaler()))
     categorical = Pipeline(
         [
+            (
+                "objects",
+                FunctionTransformer(_as_objects, feature_names_out="one-to-one"),
+            ),
             ("impute", SimpleImputer(strategy="most_frequent")),
             (
                 "encode",
