@@ -526,8 +526,8 @@ SIXTH_BATCH = [
 ]
 
 
-# The seventh batch (2026-12-02), curated and checked for copies
-# (``--check-copies``); not measured yet.
+# The seventh batch (2026-12-02), checked for copies (``--check-copies``) and
+# measured into a store of its own; not merged yet.
 SEVENTH_BATCH = [
     # county identifier; the three chain dummies are the target
     ("wooldridge", "discrim", "chain", ["county", "BK", "KFC", "RR"]),
@@ -628,7 +628,7 @@ def main(argv=None):
         ("--fourth-batch", FOURTH_BATCH, "the fourth batch"),
         ("--fifth-batch", FIFTH_BATCH, "the fifth batch"),
         ("--sixth-batch", SIXTH_BATCH, "the sixth batch"),
-        ("--seventh-batch", SEVENTH_BATCH, "the seventh batch (not measured yet)"),
+        ("--seventh-batch", SEVENTH_BATCH, "the seventh batch (not merged yet)"),
     ):
         batch.add_argument(
             flag,
