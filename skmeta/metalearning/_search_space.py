@@ -522,7 +522,7 @@ def _as_objects(X):
     strings to float, and fails; as objects, every kind of category reaches the
     imputer and the encoder as it is, in the same order.
     """
-    return X.astype(object) if hasattr(X, "columns") else X
+    return X.astype(object)
 
 
 def make_preprocessor(scale):
