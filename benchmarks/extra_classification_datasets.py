@@ -563,7 +563,7 @@ SEVENTH_BATCH = [
 ]
 
 
-# The eighth batch (2026-12-03), checked for copies (``--check-copies``); not
+# The eighth batch (2026-12-02), checked for copies (``--check-copies``); not
 # merged yet. Left out as the same data as a listed table: ``AER/DoctorVisits``
 # (``Ecdat/DoctorAUS``), ``Ecdat/OFP`` (``AER/NMES1988``), ``openintro/babies``
 # (``mosaicData/Gestation``), ``mosaicData`` ``CPS85`` (``AER/CPS1985``) and
