@@ -287,3 +287,18 @@ def test_unknown_family_and_task():
         SearchSpace("regression").build_pipeline(
             {"family": "gaussian_nb", "params": {}}
         )
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_search_space_pickles(task):
+    # The trained meta-model keeps its space; a disk cache pickles both.
+    import pickle
+
+    for families in (None, ["knn", "mlp", "ridge"]):
+        space = SearchSpace(task, families=families)
+        copy = pickle.loads(pickle.dumps(space))
+        assert list(copy.families) == list(space.families)
+        configs = space.sample(30, random_state=0) + space.defaults()
+        assert [repr(copy.build_pipeline(c)[-1]) for c in configs] == [
+            repr(space.build_pipeline(c)[-1]) for c in configs
+        ]

@@ -308,6 +308,77 @@ def test_meta_model_is_cached(kb):
         model(scoring="accuracy")
 
 
+def test_meta_model_kept_on_disk(kb, tmp_path, monkeypatch):
+    from skmeta.metalearning import _meta_model
+    from skmeta.metalearning._meta_model import meta_rows
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(cache))
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+
+    def model(**params):
+        return get_meta_model(
+            str(kb), "classification", meta_regressor=_small_forest(), **params
+        )
+
+    first = model()
+    (file,) = cache.glob("*.pkl")
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again instead of read from disk")
+
+    # Another process: nothing in memory, and it must not train.
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+    monkeypatch.setattr(_meta_model, "train_meta_model", no_training)
+    second = model()
+    assert second is not first
+    rows = meta_rows(
+        pd.Series(0.5, index=first.metafeatures_),
+        first.candidates_,
+        first.space_,
+        encoded=first.candidate_encoding_,
+    )
+    np.testing.assert_array_equal(first.predict(rows).score, second.predict(rows).score)
+    assert [repr(first.space_.build_pipeline(c)[-1]) for c in first.candidates_] == [
+        repr(second.space_.build_pipeline(c)[-1]) for c in second.candidates_
+    ]
+
+
+def test_disk_cache_damaged_off_and_evicted(kb, tmp_path, monkeypatch):
+    from skmeta.metalearning import _meta_model
+
+    def model(trees=20, **params):
+        monkeypatch.setattr(_meta_model, "_CACHE", {})
+        regressor = _small_forest().set_params(n_estimators=trees)
+        return get_meta_model(
+            str(kb), "classification", meta_regressor=regressor, **params
+        )
+
+    # Off: nothing written.
+    monkeypatch.setenv("SKMETA_CACHE_DIR", "")
+    model()
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(cache))
+    assert not cache.exists()
+    # A damaged file is trained again and replaced.
+    model()
+    (file,) = cache.glob("*.pkl")
+    file.write_bytes(b"not a pickle")
+    model()
+    (replaced,) = cache.glob("*.pkl")
+    assert replaced == file and replaced.stat().st_size > 100
+    # Only the newest are kept.
+    monkeypatch.setattr(_meta_model, "_DISK_CACHE_FILES", 2)
+    model(target="normalised")
+    model(trees=10)
+    kept = sorted(cache.glob("*.pkl"))
+    assert len(kept) == 2 and file not in kept
+    # A folder that cannot be written leaves the model usable.
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(file.parent / "blocked"))
+    (file.parent / "blocked").write_text("a file, not a folder")
+    assert model(target="raw") is not None
+
+
 def test_wrong_target_for_task(kb):
     X, y = load_diabetes(return_X_y=True)
     with pytest.raises(ValueError, match="task='classification' needs class labels"):

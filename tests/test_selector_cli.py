@@ -88,7 +88,7 @@ def test_demo_prints_a_table(kb, capsys):
     assert verified[3:] == ["", ""]
     # Parameters read as name=value with short numbers, not JSON.
     assert "{" not in "".join(table)
-    assert "Training the meta-model" in captured.err
+    assert "The meta-model (trained on the knowledge base once" in captured.err
 
 
 def test_recommend_errors(kb, tmp_path, capsys):

@@ -125,8 +125,12 @@ def recommend_table(X, y, task, args, scoring=None):
         )
     if args.verify:
         selector._check_verification_size(X, y)
-    # Trained once per process; the time printed is the recommendation's own.
-    sys.stderr.write("Training the meta-model on the knowledge base (once per run)...")
+    # Trained once and kept on disk (SKMETA_CACHE_DIR); the time printed is the
+    # recommendation's own.
+    sys.stderr.write(
+        "The meta-model (trained on the knowledge base once, then read from the "
+        "cache)..."
+    )
     sys.stderr.flush()
     start = time.perf_counter()
     model = selector._meta_model()

@@ -7,6 +7,7 @@ score, raw or normalised per dataset. :class:`MetaModel` fits a meta-regressor o
 and predicts, for a new dataset's meta-features, the score of any configuration.
 """
 
+import contextlib
 import copy
 import os
 import threading
@@ -990,7 +991,7 @@ class MetaModel:
         return Bunch(target=target, score=score, std=std * span)
 
 
-# -- the trained default meta-model, cached per process -----------------------------
+# -- the trained default meta-model, cached per process and on disk -----------------
 
 _CACHE_LOCK = threading.Lock()
 _CACHE = {}
@@ -998,6 +999,81 @@ _CACHE = {}
 # holds about 70 MB (pickled: its forest 45 MB, the nearest datasets' copy of
 # the knowledge base 21 MB), regression's about 11 MB.
 _CACHE_SIZE = 8
+# Trained models kept on disk: the newest few, as many as the default and a
+# changed setting of both tasks need (a growing store leaves one per state).
+_DISK_CACHE_FILES = 4
+_DISK_CACHE_PREFIX = "meta_model-"
+
+
+def _disk_cache_dir():
+    """The folder that keeps trained meta-models between processes, or None.
+
+    ``SKMETA_CACHE_DIR`` names it, and an empty value turns the disk cache off;
+    by default it is ``skmeta`` in ``XDG_CACHE_HOME`` (``~/.cache``).
+    """
+    folder = os.environ.get("SKMETA_CACHE_DIR")
+    if folder is not None:
+        return Path(folder) if folder else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder to find: no disk cache
+            return None
+    return Path(base) / "skmeta"
+
+
+def _disk_cache_file(key):
+    import sys
+
+    import sklearn
+
+    from .. import __version__
+
+    # A pickle is read back only by the versions that wrote it.
+    versions = (__version__, sklearn.__version__, np.__version__, sys.version_info[:2])
+    return f"{_DISK_CACHE_PREFIX}{key[2]}-{joblib.hash((key, versions))}.pkl"
+
+
+def _load_from_disk(key):
+    folder = _disk_cache_dir()
+    if folder is None:
+        return None
+    path = folder / _disk_cache_file(key)
+    try:
+        model = joblib.load(path)
+    except Exception:  # noqa: BLE001 - none yet, or damaged: trained and replaced
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # the newest used is the last evicted
+    return model if isinstance(model, MetaModel) else None
+
+
+def _save_to_disk(key, model):
+    """Write ``model`` for the next process; a cache that cannot be written is
+    skipped (the model is then trained again there, as without a cache)."""
+    folder = _disk_cache_dir()
+    if folder is None:
+        return
+    path = folder / _disk_cache_file(key)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # zlib at level 3: the classification model in 27 MB instead of 125,
+        # read back as fast.
+        joblib.dump(model, temporary, compress=3)
+        # Atomic: a process reading meanwhile sees the whole file or none.
+        os.replace(temporary, path)
+        kept = sorted(
+            folder.glob(f"{_DISK_CACHE_PREFIX}*.pkl"),
+            key=lambda file: file.stat().st_mtime_ns,
+            reverse=True,
+        )
+        for old in kept[_DISK_CACHE_FILES:]:
+            old.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a read-only home, a full disk, an odd regressor
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def resolve_knowledge_base(knowledge_base, task):
@@ -1053,11 +1129,16 @@ def check_knowledge_base_task(path, task):
 def get_meta_model(
     knowledge_base, task, scoring=None, meta_regressor=None, target="auto"
 ):
-    """The meta-model trained on a knowledge base, cached in memory per process.
+    """The meta-model trained on a knowledge base, cached in memory and on disk.
 
     The cache key is the store's folder and file fingerprint (so a growing store is
     re-read), the task, the scoring, the target and the meta-regressor's
-    parameters; nothing is written to disk.
+    parameters. A trained model is also written to the folder
+    ``SKMETA_CACHE_DIR`` names (by default ``~/.cache/skmeta``, or ``skmeta`` in
+    ``XDG_CACHE_HOME``; an empty value writes nothing), so that other processes
+    (a second ``skmeta recommend``, joblib's workers) load it in a second or two
+    instead of training it again; files of other versions of skmeta,
+    scikit-learn, NumPy or Python are not read, and only the newest few are kept.
 
     Returns
     -------
@@ -1085,8 +1166,11 @@ def get_meta_model(
         model = _CACHE.get(key)
     if model is not None:
         return model
-    kb = load_knowledge_base(task, store.path)
-    model = train_meta_model(kb, task, store.settings, scoring, regressor, target)
+    model = _load_from_disk(key)
+    if model is None:
+        kb = load_knowledge_base(task, store.path)
+        model = train_meta_model(kb, task, store.settings, scoring, regressor, target)
+        _save_to_disk(key, model)
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

@@ -650,6 +650,11 @@ class SearchSpace:
         self.families = by_name
         self.version = SEARCH_SPACE_VERSION
 
+    def __reduce__(self):
+        # The families' builders are closures, which pickle cannot store; the
+        # space is whole given its task and family names.
+        return type(self), (self.task, list(self.families))
+
     def _family(self, config):
         try:
             return self.families[config["family"]]

@@ -118,9 +118,13 @@ class MetaModelSelector(BaseEstimator):
         The regressor of the meta-model; when None, histogram gradient boosting
         averaged with the nearest datasets' measured scores (``"blend"`` of
         :func:`~skmeta.metalearning.make_meta_regressor`), the choice of the
-        study in the user guide. It is trained once per
-        process, knowledge base and setting, and cached in memory. A random
-        forest also reports the spread of its trees (``predicted_std``).
+        study in the user guide. It is trained once per knowledge base and
+        setting (about a minute for the default classification one), cached in
+        memory, and kept on disk for other processes, which read it in a second
+        or two: in ``~/.cache/skmeta`` (``skmeta`` in ``XDG_CACHE_HOME``), or
+        the folder the environment variable ``SKMETA_CACHE_DIR`` names (empty:
+        no disk cache). A random forest also reports the spread of its trees
+        (``predicted_std``).
 
     n_verify : int, default=3
         How many of the top-ranked configurations to cross-validate on the data
