@@ -9,7 +9,7 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVR
 
 from skmeta import MetaFeatureExtractor, MetaModelSelector
@@ -26,6 +26,10 @@ def kb(tmp_path_factory):
     for task in ("classification", "regression"):
         make_toy_knowledge_base(root / task, task)
     return root
+
+
+class Outside(FunctionTransformer):
+    """A transformer of another package than scikit-learn and skmeta."""
 
 
 def _small_forest():
@@ -377,6 +381,37 @@ def test_disk_cache_damaged_off_and_evicted(kb, tmp_path, monkeypatch):
     monkeypatch.setenv("SKMETA_CACHE_DIR", str(file.parent / "blocked"))
     (file.parent / "blocked").write_text("a file, not a folder")
     assert model(target="raw") is not None
+
+
+def test_disk_cache_reads_only_its_own_code(kb, tmp_path, monkeypatch):
+    from skmeta.metalearning import _meta_model
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(cache))
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+    # Classes of the user's: their code may change under the same name.
+    get_meta_model(
+        str(kb),
+        "classification",
+        meta_regressor=make_pipeline(Outside(), _small_forest()),
+    )
+
+    class Local(FunctionTransformer):
+        pass  # pickle cannot even name it
+
+    get_meta_model(
+        str(kb),
+        "classification",
+        meta_regressor=make_pipeline(Local(), _small_forest()),
+    )
+    assert not list(cache.glob("*.pkl"))
+    # Other code (another scikit-learn, an edited skmeta) does not read the file.
+    get_meta_model(str(kb), "classification", meta_regressor=_small_forest())
+    (written,) = cache.glob("*.pkl")
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+    monkeypatch.setattr(_meta_model, "_code_version", lambda: ("other", "code"))
+    get_meta_model(str(kb), "classification", meta_regressor=_small_forest())
+    assert len(list(cache.glob("*.pkl"))) == 2
 
 
 def test_wrong_target_for_task(kb):

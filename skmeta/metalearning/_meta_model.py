@@ -9,6 +9,7 @@ and predicts, for a new dataset's meta-features, the score of any configuration.
 
 import contextlib
 import copy
+import functools
 import os
 import threading
 import warnings
@@ -1023,16 +1024,53 @@ def _disk_cache_dir():
     return Path(base) / "skmeta"
 
 
-def _disk_cache_file(key):
+@functools.lru_cache(maxsize=1)
+def _code_version():
+    """The versions a pickled meta-model depends on: Python, NumPy and
+    scikit-learn, and skmeta's own source (an editable install changes without
+    a new version number)."""
     import sys
 
     import sklearn
 
-    from .. import __version__
+    package = Path(__file__).resolve().parents[1]
+    files = sorted(package.rglob("*.py"))
+    source = joblib.hash([(str(f.relative_to(package)), f.read_bytes()) for f in files])
+    return (sys.version_info[:2], np.__version__, sklearn.__version__, source)
 
-    # A pickle is read back only by the versions that wrote it.
-    versions = (__version__, sklearn.__version__, np.__version__, sys.version_info[:2])
-    return f"{_DISK_CACHE_PREFIX}{key[2]}-{joblib.hash((key, versions))}.pkl"
+
+def _classes(estimator):
+    """The classes of ``estimator`` and of every estimator in its parameters."""
+    found = {type(estimator)}
+    for value in estimator.get_params(deep=True).values():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            item = item[-1] if isinstance(item, tuple) and item else item
+            if hasattr(item, "get_params"):
+                found.add(type(item))
+    return found
+
+
+def _disk_cacheable(regressor):
+    # The code of scikit-learn's and skmeta's classes is in the key; a class of
+    # another package could change under the same name and parameters.
+    return all(
+        cls.__module__.split(".")[0] in ("sklearn", "skmeta")
+        for cls in _classes(regressor)
+    )
+
+
+def _params_key(regressor):
+    params = clone(regressor).get_params(deep=True)
+    try:
+        return joblib.hash(params)
+    except Exception:  # noqa: BLE001 - a class pickle cannot find (a local one)
+        return repr(sorted(params.items()))
+
+
+def _disk_cache_file(key):
+    # A pickle is read back only by the code that wrote it.
+    return f"{_DISK_CACHE_PREFIX}{key[2]}-{joblib.hash((key, _code_version()))}.pkl"
 
 
 def _load_from_disk(key):
@@ -1137,8 +1175,10 @@ def get_meta_model(
     ``SKMETA_CACHE_DIR`` names (by default ``~/.cache/skmeta``, or ``skmeta`` in
     ``XDG_CACHE_HOME``; an empty value writes nothing), so that other processes
     (a second ``skmeta recommend``, joblib's workers) load it in a second or two
-    instead of training it again; files of other versions of skmeta,
-    scikit-learn, NumPy or Python are not read, and only the newest few are kept.
+    instead of training it again. A file is read only by the code that wrote it
+    (the same Python, NumPy, scikit-learn and skmeta source), and only the
+    newest few are kept; a meta-regressor built from classes of other packages,
+    whose code may change under the same name, is trained in each process.
 
     Returns
     -------
@@ -1159,18 +1199,20 @@ def get_meta_model(
         task,
         scoring,
         target,
-        joblib.hash(clone(regressor).get_params(deep=True)),
+        _params_key(regressor),
         type(regressor).__name__,
     )
     with _CACHE_LOCK:
         model = _CACHE.get(key)
     if model is not None:
         return model
-    model = _load_from_disk(key)
+    on_disk = _disk_cacheable(regressor)
+    model = _load_from_disk(key) if on_disk else None
     if model is None:
         kb = load_knowledge_base(task, store.path)
         model = train_meta_model(kb, task, store.settings, scoring, regressor, target)
-        _save_to_disk(key, model)
+        if on_disk:
+            _save_to_disk(key, model)
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
