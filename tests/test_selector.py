@@ -414,6 +414,41 @@ def test_disk_cache_reads_only_its_own_code(kb, tmp_path, monkeypatch):
     assert len(list(cache.glob("*.pkl"))) == 2
 
 
+def test_disk_cache_waits_for_the_process_training(kb, tmp_path, monkeypatch):
+    import threading
+
+    from skmeta.metalearning import _meta_model
+
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+
+    def model():
+        return get_meta_model(str(kb), "classification", meta_regressor=_small_forest())
+
+    trained = model()
+    (written,) = (tmp_path / "cache").glob("*.pkl")
+    saved = written.read_bytes()
+    written.unlink()
+    key = next(iter(_meta_model._CACHE))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained while another process was training")
+
+    # Another process is training this model: it holds the lock.
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+    monkeypatch.setattr(_meta_model, "_train", no_training)
+    result = {}
+    with _meta_model._training_lock(key):
+        waiting = threading.Thread(target=lambda: result.update(model=model()))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # waits instead of training
+        written.write_bytes(saved)  # the other process is done
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert isinstance(result["model"], type(trained))
+
+
 def test_wrong_target_for_task(kb):
     X, y = load_diabetes(return_X_y=True)
     with pytest.raises(ValueError, match="task='classification' needs class labels"):

@@ -1087,6 +1087,33 @@ def _load_from_disk(key):
     return model if isinstance(model, MetaModel) else None
 
 
+@contextlib.contextmanager
+def _training_lock(key):
+    """Hold the disk cache's lock of one model while it is trained.
+
+    The other processes that want the same model (joblib's or Dask's workers
+    on one machine, all starting at once) wait, then read what the first one
+    wrote, instead of each training it too. Where the folder cannot be written
+    or there is no ``fcntl`` (Windows), nothing is locked.
+    """
+    folder = _disk_cache_dir()
+    try:
+        import fcntl
+
+        if folder is None:
+            raise OSError("no disk cache")
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"{_disk_cache_file(key)}.lock", "a")  # noqa: SIM115
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released on close, or if the process dies
+        yield
+    finally:
+        handle.close()
+
+
 def _save_to_disk(key, model):
     """Write ``model`` for the next process; a cache that cannot be written is
     skipped (the model is then trained again there, as without a cache)."""
@@ -1109,6 +1136,7 @@ def _save_to_disk(key, model):
         )
         for old in kept[_DISK_CACHE_FILES:]:
             old.unlink(missing_ok=True)
+            old.with_name(f"{old.name}.lock").unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a read-only home, a full disk, an odd regressor
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
@@ -1175,7 +1203,8 @@ def get_meta_model(
     ``SKMETA_CACHE_DIR`` names (by default ``~/.cache/skmeta``, or ``skmeta`` in
     ``XDG_CACHE_HOME``; an empty value writes nothing), so that other processes
     (a second ``skmeta recommend``, joblib's workers) load it in a second or two
-    instead of training it again. A file is read only by the code that wrote it
+    instead of training it again; processes that need it at once wait for the
+    one that trains it (a file lock). A file is read only by the code that wrote it
     (the same Python, NumPy, scikit-learn and skmeta source), and only the
     newest few are kept; a meta-regressor built from classes of other packages,
     whose code may change under the same name, is trained in each process.
@@ -1206,18 +1235,27 @@ def get_meta_model(
         model = _CACHE.get(key)
     if model is not None:
         return model
-    on_disk = _disk_cacheable(regressor)
-    model = _load_from_disk(key) if on_disk else None
-    if model is None:
-        kb = load_knowledge_base(task, store.path)
-        model = train_meta_model(kb, task, store.settings, scoring, regressor, target)
-        if on_disk:
-            _save_to_disk(key, model)
+    if _disk_cacheable(regressor):
+        model = _load_from_disk(key)
+        if model is None:
+            with _training_lock(key):
+                # Another process may have trained it while this one waited.
+                model = _load_from_disk(key)
+                if model is None:
+                    model = _train(store, task, scoring, regressor, target)
+                    _save_to_disk(key, model)
+    else:
+        model = _train(store, task, scoring, regressor, target)
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = model
     return model
+
+
+def _train(store, task, scoring, regressor, target):
+    kb = load_knowledge_base(task, store.path)
+    return train_meta_model(kb, task, store.settings, scoring, regressor, target)
 
 
 def train_meta_model(kb, task, settings, scoring, meta_regressor, target):
