@@ -383,6 +383,25 @@ def test_disk_cache_damaged_off_and_evicted(kb, tmp_path, monkeypatch):
     assert model(target="raw") is not None
 
 
+def test_disk_cache_write_interrupted(kb, tmp_path, monkeypatch):
+    from skmeta.metalearning import _meta_model
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SKMETA_CACHE_DIR", str(cache))
+    monkeypatch.setattr(_meta_model, "_CACHE", {})
+
+    def interrupted(model, filename, **kwargs):
+        with open(filename, "wb") as file:
+            file.write(b"half a pickle")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_meta_model.joblib, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        get_meta_model(str(kb), "classification", meta_regressor=_small_forest())
+    # Nothing half-written is left, nor read as a model.
+    assert not [f for f in cache.iterdir() if not f.name.endswith(".lock")]
+
+
 def test_disk_cache_reads_only_its_own_code(kb, tmp_path, monkeypatch):
     from skmeta.metalearning import _meta_model
 

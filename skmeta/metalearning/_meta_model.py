@@ -1138,6 +1138,9 @@ def _save_to_disk(key, model):
             old.unlink(missing_ok=True)
             old.with_name(f"{old.name}.lock").unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a read-only home, a full disk, an odd regressor
+        pass
+    finally:
+        # Gone after the replace; left by a failure or an interruption (Ctrl-C).
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
 
