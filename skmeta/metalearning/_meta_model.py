@@ -1039,24 +1039,16 @@ def _code_version():
     return (sys.version_info[:2], np.__version__, sklearn.__version__, source)
 
 
-def _classes(estimator):
-    """The classes of ``estimator`` and of every estimator in its parameters."""
-    found = {type(estimator)}
-    for value in estimator.get_params(deep=True).values():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for item in values:
-            item = item[-1] if isinstance(item, tuple) and item else item
-            if hasattr(item, "get_params"):
-                found.add(type(item))
-    return found
-
-
 def _disk_cacheable(regressor):
     # The code of scikit-learn's and skmeta's classes is in the key; a class of
-    # another package could change under the same name and parameters.
+    # another package could change under the same name and parameters. Deep
+    # parameters name every nested estimator (a pipeline's steps, a blend's
+    # members) on its own.
+    params = regressor.get_params(deep=True).values()
+    estimators = [regressor, *(v for v in params if hasattr(v, "get_params"))]
     return all(
-        cls.__module__.split(".")[0] in ("sklearn", "skmeta")
-        for cls in _classes(regressor)
+        type(estimator).__module__.split(".")[0] in ("sklearn", "skmeta")
+        for estimator in estimators
     )
 
 
